@@ -1,0 +1,146 @@
+// Creates a scenario's database, engine, schema, seed data and stream tables. Idempotent: run
+// again on a live database it changes nothing and loses nothing.
+import { type Db, withDb } from './client';
+import type { DbConfig } from './config';
+import { detectEngine, type Engine } from './engine';
+import { DbError } from './errors';
+
+export interface StreamTableSpec {
+  name: string;
+  query: string;
+  schedule: string;
+  refreshMode: string;
+}
+
+export interface BootstrapSpec {
+  database: string;
+  schemaSql: string;
+  seedSql: string;
+  streamTables: readonly StreamTableSpec[];
+  /** Generator state for a new database (JSON). */
+  initialGeneratorState: unknown;
+  /** Seed of the generator's random source for a new database. */
+  generatorSeed: number;
+}
+
+export interface BootstrapResult {
+  database: string;
+  engine: Engine;
+  createdDatabase: boolean;
+  createdStreamTables: string[];
+  /** Stream tables whose stored query differs from the scenario's (reset to apply). */
+  changedStreamTables: string[];
+}
+
+const DEMO_SCHEMA = `
+CREATE SCHEMA IF NOT EXISTS demo_meta;
+CREATE TABLE IF NOT EXISTS demo_meta.generator_state (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  seed integer NOT NULL,
+  cycle bigint NOT NULL DEFAULT 0,
+  state jsonb NOT NULL,
+  last_tick_at timestamptz,
+  events_total bigint NOT NULL DEFAULT 0
+);`;
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+async function ensureDatabase(cfg: DbConfig, database: string): Promise<boolean> {
+  return withDb(cfg, 'postgres', async (db) => {
+    const rows = await db.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rows.length > 0) return false;
+    try {
+      // Identifiers cannot be bound; the name comes from the scenario registry, never a request.
+      await db.query(`CREATE DATABASE ${quoteIdent(database)}`);
+      return true;
+    } catch (err) {
+      if (err instanceof DbError && err.sqlstate === '42P04') return false; // created meanwhile
+      throw err;
+    }
+  });
+}
+
+/** pg_trickle where the server has it; otherwise the compatibility mode, never both. */
+async function ensureEngine(db: Db, compatSql: string): Promise<void> {
+  const [row] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trickle') AS available,
+            to_regclass('pgtrickle_compat.installed') IS NOT NULL AS has_compat`,
+  );
+  if (row?.available) {
+    if (row.has_compat) {
+      throw new Error(
+        'this database has the compatibility mode installed but the server has pg_trickle: ' +
+          'reset the database (npm run db:reset, or docker compose down -v) to use the real engine',
+      );
+    }
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_trickle');
+    return;
+  }
+  await db.query(compatSql);
+}
+
+export async function bootstrapScenario(
+  cfg: DbConfig,
+  spec: BootstrapSpec,
+  compatSql: string,
+): Promise<BootstrapResult> {
+  const createdDatabase = await ensureDatabase(cfg, spec.database);
+  return withDb(
+    cfg,
+    spec.database,
+    async (db) => {
+      // One bootstrap at a time per database (npm run dev may be started twice).
+      // Everything the scenario names lives in public (the seed's psql examples rely on it),
+      // whatever the role's search_path says.
+      await db.query('SET search_path = public');
+      await db.query("SELECT pg_advisory_lock(hashtext('demo.bootstrap'))");
+      await ensureEngine(db, compatSql);
+      await db.query('BEGIN');
+      try {
+        await db.query(DEMO_SCHEMA);
+        await db.query(spec.schemaSql);
+        await db.query(spec.seedSql);
+        await db.query(
+          `INSERT INTO demo_meta.generator_state (seed, state) VALUES ($1, $2::jsonb)
+           ON CONFLICT (singleton) DO NOTHING`,
+          [spec.generatorSeed, JSON.stringify(spec.initialGeneratorState)],
+        );
+        await db.query('COMMIT');
+      } catch (err) {
+        await db.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+
+      const existing = await db.query(
+        `SELECT pgt_name, original_query FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = 'public'`,
+      );
+      const stored = new Map(existing.map((r) => [String(r.pgt_name), String(r.original_query)]));
+      const created: string[] = [];
+      const changed: string[] = [];
+      for (const st of spec.streamTables) {
+        const query = stored.get(st.name);
+        if (query !== undefined) {
+          if (normalise(query) !== normalise(st.query)) changed.push(st.name);
+          continue;
+        }
+        await db.query(
+          `SELECT pgtrickle.create_stream_table(name => $1, query => $2, schedule => $3,
+             refresh_mode => $4)`,
+          [st.name, st.query, st.schedule, st.refreshMode],
+        );
+        created.push(st.name);
+      }
+      const engine = await detectEngine(db);
+      await db.query("SELECT pg_advisory_unlock(hashtext('demo.bootstrap'))");
+      return {
+        database: spec.database,
+        engine,
+        createdDatabase,
+        createdStreamTables: created,
+        changedStreamTables: changed,
+      };
+    },
+    { statementTimeoutMs: 120_000, applicationName: 'pg_trickle_demo_bootstrap' },
+  );
+}

@@ -1,0 +1,102 @@
+import { Client, neonConfig } from '@neondatabase/serverless';
+import { type DbConfig, urlForDatabase } from './config';
+import { toDbError } from './errors';
+
+export type Row = Record<string, unknown>;
+
+/** The one narrow interface the rest of the code sees: parameterised queries. */
+export interface Db {
+  query(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface ConnectOptions {
+  /** Milliseconds to wait for a connection (WebSocket + startup + auth). */
+  connectTimeoutMs?: number;
+  /** Server-side statement_timeout for this session, milliseconds. */
+  statementTimeoutMs?: number;
+  /** application_name, visible in pg_stat_activity. */
+  applicationName?: string;
+}
+
+let appliedProxy: string | undefined;
+
+/**
+ * neonConfig is process-wide. Settings for a self-hosted proxy are applied only when one is
+ * configured; otherwise the driver keeps its defaults (Neon's own proxy, TLS).
+ */
+function configureDriver(cfg: DbConfig): void {
+  const proxy = cfg.DB_WS_PROXY;
+  if (!proxy || proxy === appliedProxy) return;
+  const url = new URL(proxy);
+  const base = `${url.host}${url.pathname === '/' ? '/v1' : url.pathname}`;
+  neonConfig.wsProxy = (host, port) => `${base}?address=${host}:${port}`;
+  // A self-hosted server authenticates with SCRAM, which cannot be pipelined like Neon's
+  // cleartext-password flow.
+  neonConfig.pipelineConnect = false;
+  if (url.protocol === 'ws:') {
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.forceDisablePgSSL = true;
+  }
+  appliedProxy = proxy;
+}
+
+/** Node has no global WebSocket before v22; scripts and tests hand in `ws` here. */
+export function setWebSocketConstructor(ctor: unknown): void {
+  neonConfig.webSocketConstructor = ctor as typeof neonConfig.webSocketConstructor;
+}
+
+/**
+ * Opens one connection to `database`, runs `fn`, and always closes it: Workers must not keep
+ * connections across requests.
+ */
+export async function withDb<T>(
+  cfg: DbConfig,
+  database: string,
+  fn: (db: Db) => Promise<T>,
+  opts: ConnectOptions = {},
+): Promise<T> {
+  configureDriver(cfg);
+  const client = new Client({
+    connectionString: urlForDatabase(cfg.DATABASE_URL, database),
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    statement_timeout: opts.statementTimeoutMs ?? 10_000,
+    application_name: opts.applicationName ?? 'pg_trickle_demo',
+  });
+  // A connection dropped while idle must not become an unhandled rejection.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw toDbError(err);
+  }
+  const db: Db = {
+    async query(text, params = []) {
+      try {
+        const res = await client.query(text, params as unknown[]);
+        return res.rows as Row[];
+      } catch (err) {
+        throw toDbError(err);
+      }
+    },
+  };
+  try {
+    return await fn(db);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Runs `fn` inside BEGIN/COMMIT, rolling back on any error. */
+export async function inTransaction<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  await db.query('BEGIN');
+  try {
+    const result = await fn();
+    await db.query('COMMIT');
+    return result;
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,471 @@
+-- pg_trickle compatibility mode: a small, honest stand-in for the subset of pg_trickle's SQL API
+-- this demo calls, for PostgreSQL servers without the extension (tests, the no-Docker local run).
+-- Same schema (`pgtrickle`), function names, argument names, output columns and types as
+-- pg_trickle 0.67.0 (see reference/pg_trickle-api.md). Deliberately simple:
+--   * every refresh is a FULL recomputation (never DIFFERENTIAL), recorded in
+--     pgt_refresh_history with real times and rows_inserted/rows_deleted counted from the actual
+--     difference between old and new contents;
+--   * dependencies come from PostgreSQL's own view dependency tracking of the defining query;
+--   * there is no background worker: pgtrickle_compat.refresh_due() (outside `pgtrickle`)
+--     refreshes what is due, in topological order; the generator calls it on each tick.
+-- Idempotent: safe to run again. Never installed where the real extension is available.
+
+CREATE SCHEMA IF NOT EXISTS pgtrickle;
+CREATE SCHEMA IF NOT EXISTS pgtrickle_compat;
+
+CREATE TABLE IF NOT EXISTS pgtrickle_compat.installed (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  version text NOT NULL,
+  installed_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO pgtrickle_compat.installed (version) VALUES ('0.67.0-compat')
+ON CONFLICT (singleton) DO UPDATE SET version = excluded.version;
+
+CREATE TABLE IF NOT EXISTS pgtrickle.pgt_stream_tables (
+  pgt_id bigserial PRIMARY KEY,
+  pgt_relid oid NOT NULL,
+  pgt_name text NOT NULL,
+  pgt_schema text NOT NULL,
+  defining_query text NOT NULL,
+  original_query text NOT NULL,
+  schedule text,                       -- NULL = calculated
+  refresh_mode text NOT NULL,
+  status text NOT NULL DEFAULT 'INITIALIZING',
+  is_populated boolean NOT NULL DEFAULT false,
+  data_timestamp timestamptz,
+  last_refresh_at timestamptz,
+  consecutive_errors integer NOT NULL DEFAULT 0,
+  UNIQUE (pgt_schema, pgt_name)
+);
+
+CREATE TABLE IF NOT EXISTS pgtrickle.pgt_dependencies (
+  pgt_id bigint NOT NULL REFERENCES pgtrickle.pgt_stream_tables (pgt_id) ON DELETE CASCADE,
+  source_relid oid NOT NULL,
+  source_type text NOT NULL,           -- TABLE, STREAM_TABLE, VIEW
+  PRIMARY KEY (pgt_id, source_relid)
+);
+
+CREATE TABLE IF NOT EXISTS pgtrickle.pgt_refresh_history (
+  refresh_id bigserial PRIMARY KEY,
+  pgt_id bigint NOT NULL,
+  data_timestamp timestamptz,
+  start_time timestamptz NOT NULL,
+  end_time timestamptz,
+  action text NOT NULL,                -- NO_DATA, FULL (compatibility mode never writes DIFFERENTIAL)
+  rows_inserted bigint NOT NULL DEFAULT 0,
+  rows_deleted bigint NOT NULL DEFAULT 0,
+  delta_row_count bigint NOT NULL DEFAULT 0,
+  was_full_fallback boolean NOT NULL DEFAULT false,
+  error_message text,
+  status text NOT NULL,                -- COMPLETED, FAILED
+  initiated_by text NOT NULL           -- SCHEDULER, MANUAL, INITIAL
+);
+CREATE INDEX IF NOT EXISTS pgt_refresh_history_start ON pgtrickle.pgt_refresh_history (start_time);
+CREATE INDEX IF NOT EXISTS pgt_refresh_history_pgt ON pgtrickle.pgt_refresh_history (pgt_id, start_time);
+
+-- Change tracking: every source (base table or stream table) gets a version, bumped by a
+-- statement trigger on base tables and by a refresh that changed a stream table. A stream table
+-- has pending changes when one of its sources has a version newer than the one it last saw.
+CREATE SEQUENCE IF NOT EXISTS pgtrickle_compat.version_seq;
+CREATE TABLE IF NOT EXISTS pgtrickle_compat.source_versions (
+  relid oid PRIMARY KEY,
+  version bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pgtrickle_compat.st_state (
+  pgt_id bigint PRIMARY KEY REFERENCES pgtrickle.pgt_stream_tables (pgt_id) ON DELETE CASCADE,
+  view_name text NOT NULL,             -- pgtrickle_compat.<view>: the defining query
+  seen_version bigint NOT NULL DEFAULT 0,
+  row_count bigint NOT NULL DEFAULT 0
+);
+
+CREATE OR REPLACE FUNCTION pgtrickle_compat.note_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO pgtrickle_compat.source_versions (relid, version)
+  VALUES (TG_RELID, nextval('pgtrickle_compat.version_seq'))
+  ON CONFLICT (relid) DO UPDATE SET version = excluded.version;
+  RETURN NULL;
+END $$;
+
+-- 'calculated' -> NULL; '1s', '5m', '1h30m' -> validated and kept as given.
+CREATE OR REPLACE FUNCTION pgtrickle_compat.parse_schedule(schedule text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF schedule IS NULL OR lower(schedule) = 'calculated' THEN RETURN NULL; END IF;
+  IF schedule !~ '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$' OR schedule = '' THEN
+    RAISE EXCEPTION 'invalid schedule "%": compatibility mode accepts a duration (1s, 5m, 1h30m) or ''calculated''', schedule
+      USING ERRCODE = '22023';
+  END IF;
+  IF pgtrickle_compat.schedule_interval(schedule) < interval '1 second' THEN
+    RAISE EXCEPTION 'schedule "%" is below the minimum of 1s', schedule USING ERRCODE = '22023';
+  END IF;
+  RETURN schedule;
+END $$;
+
+CREATE OR REPLACE FUNCTION pgtrickle_compat.schedule_interval(schedule text) RETURNS interval
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT make_interval(
+    hours => coalesce(substring(schedule from '([0-9]+)h')::int, 0),
+    mins => coalesce(substring(schedule from '([0-9]+)m')::int, 0),
+    secs => coalesce(substring(schedule from '([0-9]+)s')::int, 0))
+$$;
+
+-- 'name' or 'schema.name' -> (schema, name), as pg_trickle resolves it (current_schema()).
+CREATE OR REPLACE FUNCTION pgtrickle_compat.split_name(name text, OUT nsp text, OUT rel text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE parts text[] := parse_ident(name);
+BEGIN
+  IF array_length(parts, 1) = 2 THEN nsp := parts[1]; rel := parts[2];
+  ELSIF array_length(parts, 1) = 1 THEN nsp := current_schema(); rel := parts[1];
+  ELSE RAISE EXCEPTION 'invalid stream table name "%"', name USING ERRCODE = '42602';
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION pgtrickle_compat.find(name text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE n record; id bigint;
+BEGIN
+  SELECT * INTO n FROM pgtrickle_compat.split_name(name);
+  SELECT pgt_id INTO id FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = n.nsp AND pgt_name = n.rel;
+  IF id IS NULL THEN
+    RAISE EXCEPTION 'stream table "%" does not exist', name USING ERRCODE = '42P01';
+  END IF;
+  RETURN id;
+END $$;
+
+-- One full refresh of one stream table. Records history; returns the history row's action.
+CREATE OR REPLACE FUNCTION pgtrickle_compat.refresh_one(p_pgt_id bigint, p_initiated_by text,
+  p_now timestamptz DEFAULT clock_timestamp())
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  st pgtrickle.pgt_stream_tables;
+  view_name text;
+  src_version bigint;
+  t0 timestamptz := clock_timestamp();
+  n_deleted bigint;
+  n_inserted bigint;
+  n_rows bigint;
+  target text;
+BEGIN
+  SELECT * INTO st FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id;
+  SELECT s.view_name INTO view_name FROM pgtrickle_compat.st_state s WHERE s.pgt_id = p_pgt_id;
+  target := format('%I.%I', st.pgt_schema, st.pgt_name);
+  SELECT coalesce(max(v.version), 0) INTO src_version
+  FROM pgtrickle.pgt_dependencies d
+  JOIN pgtrickle_compat.source_versions v ON v.relid = d.source_relid
+  WHERE d.pgt_id = p_pgt_id;
+
+  EXECUTE format('CREATE TEMP TABLE pgt_compat_new ON COMMIT DROP AS SELECT * FROM pgtrickle_compat.%I', view_name);
+  EXECUTE format('SELECT count(*) FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM pgt_compat_new) d', target)
+    INTO n_deleted;
+  EXECUTE format('SELECT count(*) FROM (SELECT * FROM pgt_compat_new EXCEPT ALL SELECT * FROM %s) i', target)
+    INTO n_inserted;
+  IF n_deleted > 0 OR n_inserted > 0 OR NOT st.is_populated THEN
+    EXECUTE format('DELETE FROM %s', target);
+    EXECUTE format('INSERT INTO %s SELECT * FROM pgt_compat_new', target);
+  END IF;
+  SELECT count(*) INTO n_rows FROM pgt_compat_new;
+  DROP TABLE pgt_compat_new;
+
+  IF n_deleted > 0 OR n_inserted > 0 THEN
+    INSERT INTO pgtrickle_compat.source_versions (relid, version)
+    VALUES (st.pgt_relid, nextval('pgtrickle_compat.version_seq'))
+    ON CONFLICT (relid) DO UPDATE SET version = excluded.version;
+  END IF;
+  UPDATE pgtrickle_compat.st_state SET seen_version = src_version, row_count = n_rows
+  WHERE pgt_id = p_pgt_id;
+  UPDATE pgtrickle.pgt_stream_tables
+  SET status = 'ACTIVE', is_populated = true, data_timestamp = p_now, last_refresh_at = p_now,
+      consecutive_errors = 0
+  WHERE pgt_id = p_pgt_id;
+  INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time, action,
+    rows_inserted, rows_deleted, delta_row_count, was_full_fallback, status, initiated_by)
+  VALUES (p_pgt_id, p_now, p_now, p_now + (clock_timestamp() - t0), 'FULL',
+    n_inserted, n_deleted, n_inserted + n_deleted, false, 'COMPLETED', p_initiated_by);
+  RETURN 'FULL';
+END $$;
+
+-- Wraps refresh_one so that a failing query is recorded (FAILED, consecutive_errors) instead of
+-- aborting the caller; three failures in a row suspend the table, as pg_trickle does.
+CREATE OR REPLACE FUNCTION pgtrickle_compat.try_refresh(p_pgt_id bigint, p_initiated_by text,
+  p_now timestamptz)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE msg text;
+BEGIN
+  RETURN pgtrickle_compat.refresh_one(p_pgt_id, p_initiated_by, p_now);
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+  UPDATE pgtrickle.pgt_stream_tables
+  SET consecutive_errors = consecutive_errors + 1,
+      status = CASE WHEN consecutive_errors + 1 >= 3 THEN 'SUSPENDED' ELSE 'ERROR' END
+  WHERE pgt_id = p_pgt_id;
+  INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, start_time, end_time, action, error_message,
+    status, initiated_by)
+  VALUES (p_pgt_id, p_now, p_now, 'FULL', msg, 'FAILED', p_initiated_by);
+  RETURN 'FAILED';
+END $$;
+
+-- Stream tables in topological order (sources first).
+CREATE OR REPLACE VIEW pgtrickle_compat.topo_order AS
+WITH RECURSIVE lvl AS (
+  SELECT s.pgt_id, 1 AS depth FROM pgtrickle.pgt_stream_tables s
+  UNION ALL
+  SELECT d.pgt_id, lvl.depth + 1
+  FROM lvl
+  JOIN pgtrickle.pgt_stream_tables up ON up.pgt_id = lvl.pgt_id
+  JOIN pgtrickle.pgt_dependencies d ON d.source_relid = up.pgt_relid
+  WHERE lvl.depth < 100
+)
+SELECT pgt_id, max(depth) AS depth FROM lvl GROUP BY pgt_id;
+
+CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table(name text, query text,
+  schedule text DEFAULT 'calculated', refresh_mode text DEFAULT 'AUTO',
+  initialize boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  n record;
+  mode text := upper(refresh_mode);
+  sched text := pgtrickle_compat.parse_schedule(schedule);
+  id bigint;
+  vname text;
+  view_oid oid;
+  rel_oid oid;
+  src record;
+BEGIN
+  IF mode NOT IN ('AUTO', 'DIFFERENTIAL', 'FULL', 'IMMEDIATE') THEN
+    RAISE EXCEPTION 'invalid refresh_mode "%"', refresh_mode USING ERRCODE = '22023';
+  END IF;
+  -- AUTO is resolved once at creation; pg_trickle picks DIFFERENTIAL for supported queries.
+  IF mode = 'AUTO' THEN mode := 'DIFFERENTIAL'; END IF;
+  SELECT * INTO n FROM pgtrickle_compat.split_name(name);
+  IF EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = n.nsp AND pgt_name = n.rel) THEN
+    RAISE EXCEPTION 'stream table "%.%" already exists', n.nsp, n.rel USING ERRCODE = '42P07';
+  END IF;
+
+  INSERT INTO pgtrickle.pgt_stream_tables (pgt_relid, pgt_name, pgt_schema, defining_query,
+    original_query, schedule, refresh_mode)
+  VALUES (0, n.rel, n.nsp, query, query, sched, mode)
+  RETURNING pgt_id INTO id;
+
+  vname := 'st_' || id || '_' || left(n.rel, 40);
+  EXECUTE format('CREATE VIEW pgtrickle_compat.%I AS %s', vname, query);
+  view_oid := format('pgtrickle_compat.%I', vname)::regclass::oid;
+  EXECUTE format('CREATE TABLE %I.%I AS SELECT * FROM pgtrickle_compat.%I WITH NO DATA', n.nsp, n.rel, vname);
+  rel_oid := format('%I.%I', n.nsp, n.rel)::regclass::oid;
+  UPDATE pgtrickle.pgt_stream_tables SET pgt_relid = rel_oid WHERE pgt_id = id;
+  INSERT INTO pgtrickle_compat.st_state (pgt_id, view_name) VALUES (id, vname);
+
+  -- Sources: the relations the defining view's rewrite rule depends on.
+  FOR src IN
+    SELECT DISTINCT dep.refobjid AS relid, c.relkind
+    FROM pg_rewrite r
+    JOIN pg_depend dep ON dep.classid = 'pg_rewrite'::regclass AND dep.objid = r.oid
+      AND dep.refclassid = 'pg_class'::regclass
+    JOIN pg_class c ON c.oid = dep.refobjid
+    WHERE r.ev_class = view_oid AND dep.refobjid <> view_oid
+  LOOP
+    INSERT INTO pgtrickle.pgt_dependencies (pgt_id, source_relid, source_type)
+    VALUES (id, src.relid, CASE
+      WHEN EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables s WHERE s.pgt_relid = src.relid) THEN 'STREAM_TABLE'
+      WHEN src.relkind IN ('v', 'm') THEN 'VIEW'
+      ELSE 'TABLE' END);
+    IF src.relkind IN ('r', 'p')
+       AND NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables s WHERE s.pgt_relid = src.relid)
+       AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = src.relid AND t.tgname = 'pgt_compat_changes') THEN
+      EXECUTE format('CREATE TRIGGER pgt_compat_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+        'FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_compat.note_change()', src.relid::regclass);
+    END IF;
+  END LOOP;
+
+  IF initialize THEN
+    PERFORM pgtrickle_compat.refresh_one(id, 'INITIAL');
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table_if_not_exists(name text, query text,
+  schedule text DEFAULT 'calculated', refresh_mode text DEFAULT 'AUTO',
+  initialize boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE n record;
+BEGIN
+  SELECT * INTO n FROM pgtrickle_compat.split_name(name);
+  IF NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = n.nsp AND pgt_name = n.rel) THEN
+    PERFORM pgtrickle.create_stream_table(name => name, query => query, schedule => schedule,
+      refresh_mode => refresh_mode, initialize => initialize);
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION pgtrickle.drop_stream_table(name text, "cascade" boolean DEFAULT false)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE id bigint := pgtrickle_compat.find(name); st pgtrickle.pgt_stream_tables; dep record; vname text;
+BEGIN
+  SELECT * INTO st FROM pgtrickle.pgt_stream_tables WHERE pgt_id = id;
+  FOR dep IN SELECT s.pgt_schema, s.pgt_name FROM pgtrickle.pgt_dependencies d
+             JOIN pgtrickle.pgt_stream_tables s ON s.pgt_id = d.pgt_id
+             WHERE d.source_relid = st.pgt_relid LOOP
+    IF NOT "cascade" THEN
+      RAISE EXCEPTION 'stream table "%.%" depends on "%"', dep.pgt_schema, dep.pgt_name, name
+        USING ERRCODE = '2BP01', HINT = 'use cascade => true';
+    END IF;
+    PERFORM pgtrickle.drop_stream_table(format('%I.%I', dep.pgt_schema, dep.pgt_name), true);
+  END LOOP;
+  SELECT view_name INTO vname FROM pgtrickle_compat.st_state WHERE pgt_id = id;
+  EXECUTE format('DROP VIEW IF EXISTS pgtrickle_compat.%I', vname);
+  EXECUTE format('DROP TABLE IF EXISTS %I.%I', st.pgt_schema, st.pgt_name);
+  DELETE FROM pgtrickle_compat.source_versions WHERE relid = st.pgt_relid;
+  DELETE FROM pgtrickle.pgt_refresh_history WHERE pgt_id = id;
+  DELETE FROM pgtrickle.pgt_stream_tables WHERE pgt_id = id;
+END $$;
+
+CREATE OR REPLACE FUNCTION pgtrickle.refresh_stream_table(name text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pgtrickle_compat.refresh_one(pgtrickle_compat.find(name), 'MANUAL');
+END $$;
+
+CREATE OR REPLACE FUNCTION pgtrickle.pgt_status()
+RETURNS TABLE (name text, status text, refresh_mode text, is_populated boolean,
+  consecutive_errors integer, schedule text, data_timestamp timestamptz, staleness interval,
+  scc_id integer)
+LANGUAGE sql STABLE AS $$
+  SELECT s.pgt_schema || '.' || s.pgt_name, s.status, s.refresh_mode, s.is_populated,
+         s.consecutive_errors, s.schedule, s.data_timestamp, now() - s.data_timestamp, NULL::integer
+  FROM pgtrickle.pgt_stream_tables s ORDER BY s.pgt_id
+$$;
+
+-- Rows in tree order: each stream table nobody reads is a root; its sources are its children;
+-- base tables are leaves marked [src]. A node with two parents appears under each.
+CREATE OR REPLACE FUNCTION pgtrickle.dependency_tree()
+RETURNS TABLE (tree_line text, node text, node_type text, depth integer, status text,
+  refresh_mode text)
+LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE edges AS (
+    SELECT s.pgt_id AS parent, d.source_relid AS child_relid,
+           row_number() OVER (PARTITION BY s.pgt_id ORDER BY d.source_type DESC, d.source_relid::regclass::text) AS pos,
+           count(*) OVER (PARTITION BY s.pgt_id) AS siblings
+    FROM pgtrickle.pgt_stream_tables s JOIN pgtrickle.pgt_dependencies d ON d.pgt_id = s.pgt_id
+  ),
+  roots AS (
+    SELECT s.pgt_relid AS relid,
+           row_number() OVER (ORDER BY s.pgt_id) AS pos
+    FROM pgtrickle.pgt_stream_tables s
+    WHERE NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d WHERE d.source_relid = s.pgt_relid)
+  ),
+  walk AS (
+    SELECT r.relid, 0 AS depth, ''::text AS prefix, ''::text AS branch,
+           ARRAY[r.pos]::bigint[] AS path
+    FROM roots r
+    UNION ALL
+    SELECT e.child_relid, w.depth + 1,
+           w.prefix || CASE WHEN w.depth = 0 THEN '' ELSE CASE WHEN w.branch = '└── ' THEN '    ' ELSE '│   ' END END,
+           CASE WHEN e.pos = e.siblings THEN '└── ' ELSE '├── ' END,
+           w.path || e.pos
+    FROM walk w
+    JOIN pgtrickle.pgt_stream_tables ws ON ws.pgt_relid = w.relid
+    JOIN edges e ON e.parent = ws.pgt_id
+    WHERE w.depth < 50
+  )
+  SELECT w.prefix || w.branch || c.relnamespace::regnamespace::text || '.' || c.relname
+           || CASE WHEN s.pgt_id IS NULL THEN ' [src]' ELSE '' END,
+         c.relnamespace::regnamespace::text || '.' || c.relname,
+         CASE WHEN s.pgt_id IS NULL THEN 'source_table' ELSE 'stream_table' END,
+         w.depth, s.status, s.refresh_mode
+  FROM walk w
+  JOIN pg_class c ON c.oid = w.relid
+  LEFT JOIN pgtrickle.pgt_stream_tables s ON s.pgt_relid = w.relid
+  ORDER BY w.path
+$$;
+
+-- Change ratio of a refresh: rows that differ (greatest of inserted and deleted, so an updated
+-- row counts once) over the rows in the table after it.
+CREATE OR REPLACE FUNCTION pgtrickle.refresh_efficiency()
+RETURNS TABLE (pgt_schema text, pgt_name text, refresh_mode text, total_refreshes bigint,
+  diff_count bigint, full_count bigint, avg_diff_ms double precision,
+  avg_full_ms double precision, avg_change_ratio double precision, diff_speedup text,
+  last_refresh_at text)
+LANGUAGE sql STABLE AS $$
+  SELECT s.pgt_schema, s.pgt_name, s.refresh_mode,
+         count(h.refresh_id),
+         count(h.refresh_id) FILTER (WHERE h.action = 'DIFFERENTIAL'),
+         count(h.refresh_id) FILTER (WHERE h.action = 'FULL'),
+         avg(extract(epoch FROM h.end_time - h.start_time) * 1000) FILTER (WHERE h.action = 'DIFFERENTIAL'),
+         avg(extract(epoch FROM h.end_time - h.start_time) * 1000) FILTER (WHERE h.action = 'FULL'),
+         avg(greatest(h.rows_inserted, h.rows_deleted)::double precision / greatest(st.row_count, 1)),
+         NULL::text,
+         s.last_refresh_at::text
+  FROM pgtrickle.pgt_stream_tables s
+  JOIN pgtrickle_compat.st_state st ON st.pgt_id = s.pgt_id
+  LEFT JOIN pgtrickle.pgt_refresh_history h ON h.pgt_id = s.pgt_id AND h.status = 'COMPLETED'
+    AND h.action IN ('FULL', 'DIFFERENTIAL') AND h.initiated_by <> 'INITIAL'
+  GROUP BY s.pgt_id, s.pgt_schema, s.pgt_name, s.refresh_mode, s.last_refresh_at, st.row_count
+  ORDER BY s.pgt_id
+$$;
+
+CREATE OR REPLACE FUNCTION pgtrickle.recommend_refresh_mode(st_name text DEFAULT NULL)
+RETURNS TABLE (pgt_schema text, pgt_name text, current_mode text, effective_mode text,
+  recommended_mode text, confidence text, reason text, signals jsonb)
+LANGUAGE sql STABLE AS $$
+  SELECT s.pgt_schema, s.pgt_name, s.refresh_mode,
+         (SELECT h.action FROM pgtrickle.pgt_refresh_history h WHERE h.pgt_id = s.pgt_id
+          AND h.status = 'COMPLETED' ORDER BY h.refresh_id DESC LIMIT 1),
+         'KEEP', 'low',
+         'compatibility mode: every refresh is a full recomputation; differential refresh and the advisor need the pg_trickle extension',
+         jsonb_build_object('compatibility_mode', true,
+           'avg_change_ratio', e.avg_change_ratio, 'full_count', e.full_count)
+  FROM pgtrickle.pgt_stream_tables s
+  JOIN pgtrickle.refresh_efficiency() e ON e.pgt_schema = s.pgt_schema AND e.pgt_name = s.pgt_name
+  WHERE st_name IS NULL OR s.pgt_id = pgtrickle_compat.find(st_name)
+  ORDER BY s.pgt_id
+$$;
+
+-- The scheduler's job, done on request: refresh every stream table that is due, sources first.
+-- A fixed-schedule table is due when its interval has passed (NO_DATA if its sources did not
+-- change, as pg_trickle records it); a calculated table when a source has pending changes.
+-- Concurrent callers do not wait: the second one returns no rows.
+CREATE OR REPLACE FUNCTION pgtrickle_compat.refresh_due(p_now timestamptz DEFAULT clock_timestamp())
+RETURNS TABLE (pgt_name text, action text, rows_inserted bigint, rows_deleted bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  src_version bigint;
+  act text;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtext('pgtrickle_compat.refresh_due')) THEN RETURN; END IF;
+  FOR r IN
+    SELECT s.*, st.seen_version FROM pgtrickle.pgt_stream_tables s
+    JOIN pgtrickle_compat.st_state st ON st.pgt_id = s.pgt_id
+    JOIN pgtrickle_compat.topo_order t ON t.pgt_id = s.pgt_id
+    WHERE s.status <> 'SUSPENDED'
+    ORDER BY t.depth, s.pgt_id
+  LOOP
+    SELECT coalesce(max(v.version), 0) INTO src_version
+    FROM pgtrickle.pgt_dependencies d
+    JOIN pgtrickle_compat.source_versions v ON v.relid = d.source_relid
+    WHERE d.pgt_id = r.pgt_id;
+    act := NULL;
+    IF r.schedule IS NULL THEN
+      IF src_version > r.seen_version OR NOT r.is_populated THEN
+        act := pgtrickle_compat.try_refresh(r.pgt_id, 'SCHEDULER', p_now);
+      END IF;
+    -- 100 ms of slack: a caller ticking once a second must not miss every other 1s slot.
+    ELSIF r.last_refresh_at IS NULL
+       OR p_now - r.last_refresh_at >= pgtrickle_compat.schedule_interval(r.schedule) - interval '100 milliseconds' THEN
+      IF src_version > r.seen_version OR NOT r.is_populated THEN
+        act := pgtrickle_compat.try_refresh(r.pgt_id, 'SCHEDULER', p_now);
+      ELSE
+        UPDATE pgtrickle.pgt_stream_tables SET last_refresh_at = p_now WHERE pgt_id = r.pgt_id;
+        INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time,
+          action, status, initiated_by)
+        VALUES (r.pgt_id, r.data_timestamp, p_now, p_now, 'NO_DATA', 'COMPLETED', 'SCHEDULER');
+        act := 'NO_DATA';
+      END IF;
+    END IF;
+    IF act IS NOT NULL THEN
+      RETURN QUERY
+        SELECT r.pgt_name, act, coalesce(h.rows_inserted, 0), coalesce(h.rows_deleted, 0)
+        FROM (SELECT 1) one
+        LEFT JOIN LATERAL (SELECT hh.rows_inserted, hh.rows_deleted FROM pgtrickle.pgt_refresh_history hh
+                           WHERE hh.pgt_id = r.pgt_id ORDER BY hh.refresh_id DESC LIMIT 1) h ON true;
+    END IF;
+  END LOOP;
+END $$;

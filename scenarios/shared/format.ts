@@ -1,0 +1,31 @@
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const money = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const money0 = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+});
+const pct = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
+
+export const fmt = {
+  int: (n: number) => int.format(n),
+  money: (n: number) => money.format(n),
+  money0: (n: number) => money0.format(n),
+  /** A percentage already in percent units (12.3 -> "+12.3 %"). */
+  pct: (n: number) => `${pct.format(n)} %`,
+};
+
+/** PostgreSQL numeric and bigint arrive as strings; every panel reads them through this. */
+export const num = (v: unknown): number => {
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : 0;
+};

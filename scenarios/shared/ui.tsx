@@ -1,0 +1,64 @@
+import type { Child } from 'hono/jsx';
+
+export interface Column<R> {
+  label: string;
+  /** Right-align numbers. */
+  numeric?: boolean;
+  cell: (row: R) => Child;
+  /** Extra class per cell, e.g. to highlight a change. */
+  className?: (row: R) => string | undefined;
+}
+
+export function Table<R>(props: { rows: readonly R[]; columns: Column<R>[]; empty?: string }) {
+  if (props.rows.length === 0) return <p class="empty">{props.empty ?? 'No rows yet.'}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th class={c.numeric ? 'num' : undefined} scope="col">
+              {c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr>
+            {props.columns.map((c) => {
+              const cls = [c.numeric ? 'num' : '', c.className?.(r) ?? ''].join(' ').trim();
+              return <td class={cls || undefined}>{c.cell(r)}</td>;
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function Kpis(props: { items: { label: string; value: string; hint?: string }[] }) {
+  return (
+    <dl class="kpis">
+      {props.items.map((k) => (
+        <div class="kpi">
+          <dt>{k.label}</dt>
+          <dd data-kpi={k.label}>{k.value}</dd>
+          {k.hint ? <dd class="hint">{k.hint}</dd> : null}
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * Chart data for the canvas above the panel body, carried in an attribute (escaped by JSX, read
+ * back by the browser as the same JSON) so no script is inlined and a strict CSP holds;
+ * public/app.js reads it after each swap and updates the chart in place.
+ */
+export function ChartData(props: {
+  labels: string[];
+  datasets: { label: string; data: number[] }[];
+  unit?: string;
+}) {
+  return <div class="chart-data" hidden data-chart={JSON.stringify(props)} />;
+}

@@ -1,0 +1,79 @@
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { Db } from '../db';
+
+export type RefreshMode = 'DIFFERENTIAL' | 'FULL';
+
+/** A stream table as the scenario defines it; created through pg_trickle's API in this order. */
+export interface StreamTableDef {
+  name: string;
+  /** 'calculated' or a duration such as '1s', '5s'. */
+  schedule: string;
+  refreshMode: RefreshMode;
+  /** Layer label shown on the dashboard (L1, L2, showcase...). */
+  layer: string;
+  query: string;
+}
+
+/** An append-only event table, pruned to the retention window. */
+export interface EventTable {
+  table: string;
+  timeColumn: string;
+}
+
+/** A deterministic random source (see scenarios/random.ts). */
+export interface Random {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  int(min: number, max: number): number;
+  float(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+  weighted<T>(items: readonly T[], weight: (item: T) => number): T;
+  chance(p: number): boolean;
+}
+
+/**
+ * A generator: a pure function of (state, world, random source, time) returning the writes to
+ * perform and the next state. The cron run loads the world, executes the writes and stores the
+ * state in the database, so a run can stop anywhere and the next resumes.
+ */
+export interface Generator<State, World, Writes> {
+  initialState(): State;
+  /** Reads the reference data a tick needs (ids, prices). */
+  loadWorld(db: Db): Promise<World>;
+  tick(state: State, world: World, rng: Random, now: Date): { state: State; writes: Writes };
+  /** The world as it is after the writes (e.g. new prices), for the next tick of the same run. */
+  updateWorld(world: World, writes: Writes): World;
+  /** Executes the writes; returns the number of events written. */
+  apply(db: Db, writes: Writes): Promise<number>;
+  /** Parses state read back from the database (JSON). */
+  parseState(raw: unknown): State;
+}
+
+/** A dashboard panel: what it reads (through db/) and how it renders, one source of truth for
+ * the full page and its fragment. */
+export interface Panel {
+  id: string;
+  title: string;
+  /** Small print under the title, e.g. the window that aggregates cover. */
+  note?: string;
+  /** A chart drawn above the panel body; its data travels in the body as JSON. */
+  chart?: 'bar' | 'doughnut' | 'line';
+  /** Grid width: 1 (one column) or 2 (wide). */
+  span?: 1 | 2;
+  // biome-ignore lint/suspicious/noExplicitAny: each panel pairs its own load and render types
+  load(db: Db): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: see load
+  render(data: any): JSX.Element;
+}
+
+export interface Scenario {
+  id: string;
+  database: string;
+  title: string;
+  description: string;
+  streamTables: readonly StreamTableDef[];
+  eventTables: readonly EventTable[];
+  // biome-ignore lint/suspicious/noExplicitAny: the registry holds generators of different types
+  generator: Generator<any, any, any>;
+  panels: readonly Panel[];
+}

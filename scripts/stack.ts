@@ -1,0 +1,210 @@
+// The local stack, shared by `npm run dev`, `npm run db:setup` and the tests: embedded
+// PostgreSQL (or an existing server), our WebSocket proxy, the bootstrap, and `wrangler dev`.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import type { DbConfig } from '../db';
+import { type BootstrapResult, bootstrapScenario } from '../db/bootstrap';
+import { setWebSocketConstructor } from '../db/client';
+import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../db/local/embedded';
+import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../db/local/ws-proxy';
+import { scenarios } from '../scenarios';
+import type { Scenario } from '../scenarios/types';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Node 20 has no global WebSocket; the driver is handed `ws`.
+setWebSocketConstructor(WebSocket);
+
+/**
+ * Where `npm run dev` keeps its cluster: `.data/postgres` in the checkout, unless the server's
+ * user (`postgres`, when running as root) cannot enter the checkout, e.g. under /root; then a
+ * directory under /var/lib named after the checkout. PGDATA_DIR overrides both.
+ */
+export function defaultDataDir(): string {
+  if (process.env.PGDATA_DIR) return process.env.PGDATA_DIR;
+  const inCheckout = join(ROOT, '.data', 'postgres');
+  if (userInfo().uid !== 0) return inCheckout;
+  const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', ROOT]);
+  if (probe.status === 0) return inCheckout;
+  const hash = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
+  return `/var/lib/pg-trickle-demo/${hash}/postgres`;
+}
+
+export interface Database {
+  cfg: DbConfig;
+  postgres?: RunningPostgres;
+  proxy?: RunningProxy;
+  stop(): Promise<void>;
+}
+
+/**
+ * An embedded cluster (persistent at `dataDir`, or throwaway) behind our proxy; or, when
+ * `databaseUrl` is given, that server, behind our proxy unless `wsProxy` names one already.
+ */
+export async function startDatabase(opts: {
+  dataDir?: string;
+  databaseUrl?: string;
+  wsProxy?: string;
+  log?: (line: string) => void;
+}): Promise<Database> {
+  let postgres: RunningPostgres | undefined;
+  let url = opts.databaseUrl;
+  if (!url) {
+    postgres = await startEmbeddedPostgres({
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    url = postgres.url;
+  }
+  let proxy: RunningProxy | undefined;
+  let wsProxy = opts.wsProxy;
+  if (!wsProxy) {
+    const target = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    proxy = await startWsProxy({ allow: [...LOOPBACK_HOSTS, target] });
+    wsProxy = proxy.url;
+  }
+  const cfg: DbConfig = { DATABASE_URL: url, DB_WS_PROXY: wsProxy };
+  return {
+    cfg,
+    ...(postgres ? { postgres } : {}),
+    ...(proxy ? { proxy } : {}),
+    async stop() {
+      await proxy?.close();
+      await postgres?.stop();
+    },
+  };
+}
+
+export function scenarioSql(scenario: Scenario) {
+  const dir = join(ROOT, 'scenarios', scenario.id);
+  return {
+    schemaSql: readFileSync(join(dir, 'schema.sql'), 'utf8'),
+    seedSql: readFileSync(join(dir, 'seed.sql'), 'utf8'),
+  };
+}
+
+export const compatSql = () =>
+  readFileSync(join(ROOT, 'db', 'compat', 'pgtrickle-compat.sql'), 'utf8');
+
+/** Bootstraps every scenario in the registry (idempotent). */
+export async function setupAll(
+  cfg: DbConfig,
+  only: readonly Scenario[] = scenarios,
+): Promise<BootstrapResult[]> {
+  const compat = compatSql();
+  const results: BootstrapResult[] = [];
+  for (const scenario of only) {
+    results.push(
+      await bootstrapScenario(
+        cfg,
+        {
+          database: scenario.database,
+          ...scenarioSql(scenario),
+          streamTables: scenario.streamTables,
+          initialGeneratorState: scenario.generator.initialState(),
+          generatorSeed: Number.parseInt(
+            createHash('sha256').update(scenario.id).digest('hex').slice(0, 7),
+            16,
+          ),
+        },
+        compat,
+      ),
+    );
+  }
+  return results;
+}
+
+export interface WranglerDev {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `wrangler dev` (the dashboard, or `--env generator`) and waits until it answers. */
+export async function startWrangler(opts: {
+  env?: 'generator';
+  port?: number;
+  vars: Record<string, string>;
+  testScheduled?: boolean;
+  echo?: boolean;
+}): Promise<WranglerDev> {
+  const port = opts.port ?? (await freePort());
+  const inspector = await freePort();
+  const args = [
+    join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'log',
+    ...(opts.env ? ['--env', opts.env] : []),
+    ...(opts.testScheduled ? ['--test-scheduled'] : []),
+    ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const collect = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+    if (opts.echo) process.stdout.write(d);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${out.slice(-3000)}`);
+    try {
+      await fetch(`${url}/__wrangler_ready`, { signal: AbortSignal.timeout(1000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`wrangler dev did not start: ${out.slice(-3000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return {
+    url,
+    port,
+    process: child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+/** The Worker variables for a database configuration. */
+export function dbVars(cfg: DbConfig): Record<string, string> {
+  return {
+    DATABASE_URL: cfg.DATABASE_URL,
+    ...(cfg.DB_WS_PROXY ? { DB_WS_PROXY: cfg.DB_WS_PROXY } : {}),
+  };
+}
