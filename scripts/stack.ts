@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { DbConfig } from '../db';
-import { type BootstrapResult, bootstrapScenario } from '../db/bootstrap';
+import { type BootstrapResult, type BootstrapSpec, bootstrapScenario } from '../db/bootstrap';
 import { setWebSocketConstructor } from '../db/client';
 import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../db/local/embedded';
 import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../db/local/ws-proxy';
@@ -91,6 +91,18 @@ export function scenarioSql(scenario: Scenario) {
 export const compatSql = () =>
   readFileSync(join(ROOT, 'db', 'compat', 'pgtrickle-compat.sql'), 'utf8');
 
+/** What the bootstrap needs for `scenario`, optionally under another database name (tests). */
+export function bootstrapSpec(scenario: Scenario, database = scenario.database): BootstrapSpec {
+  return {
+    database,
+    ...scenarioSql(scenario),
+    streamTables: scenario.streamTables,
+    initialGeneratorState: scenario.generator.initialState(),
+    // A fixed seed per database: a new database replays the same story.
+    generatorSeed: Number.parseInt(createHash('sha256').update(database).digest('hex').slice(0, 7), 16),
+  };
+}
+
 /** Bootstraps every scenario in the registry (idempotent). */
 export async function setupAll(
   cfg: DbConfig,
@@ -99,22 +111,7 @@ export async function setupAll(
   const compat = compatSql();
   const results: BootstrapResult[] = [];
   for (const scenario of only) {
-    results.push(
-      await bootstrapScenario(
-        cfg,
-        {
-          database: scenario.database,
-          ...scenarioSql(scenario),
-          streamTables: scenario.streamTables,
-          initialGeneratorState: scenario.generator.initialState(),
-          generatorSeed: Number.parseInt(
-            createHash('sha256').update(scenario.id).digest('hex').slice(0, 7),
-            16,
-          ),
-        },
-        compat,
-      ),
-    );
+    results.push(await bootstrapScenario(cfg, bootstrapSpec(scenario), compat));
   }
   return results;
 }

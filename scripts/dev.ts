@@ -1,0 +1,79 @@
+// `npm run dev`: the whole demo on this machine, no Docker needed. Starts embedded PostgreSQL 18
+// (or uses DATABASE_URL), our WebSocket proxy, the bootstrap, the dashboard Worker on :8080 and
+// the generator Worker, whose scheduled handler is triggered once a minute as the Cron Trigger
+// would (wrangler dev never fires crons by itself).
+import { dbVars, defaultDataDir, setupAll, startDatabase, startWrangler } from './stack';
+
+const PORT = Number(process.env.PORT ?? 8080);
+const t0 = Date.now();
+const say = (msg: string) => console.log(`[dev +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+
+const external = process.env.DATABASE_URL;
+say(
+  external
+    ? `using the server at DATABASE_URL (${new URL(external).host})`
+    : `starting embedded PostgreSQL 18 (data: ${defaultDataDir()}; npm run db:reset wipes it)`,
+);
+const db = await startDatabase({
+  ...(external ? { databaseUrl: external } : { dataDir: defaultDataDir() }),
+  ...(process.env.DB_WS_PROXY ? { wsProxy: process.env.DB_WS_PROXY } : {}),
+});
+if (db.proxy) say(`WebSocket proxy on ${db.proxy.url}`);
+
+for (const r of await setupAll(db.cfg)) {
+  say(
+    `${r.database} ready (engine: ${r.engine.kind === 'pg_trickle' ? `pg_trickle ${r.engine.version}` : r.engine.kind === 'compat' ? 'compatibility mode, full refresh only' : 'none'})`,
+  );
+}
+
+const vars = dbVars(db.cfg);
+const dashboard = await startWrangler({ port: PORT, vars, echo: false });
+const generator = await startWrangler({
+  env: 'generator',
+  vars,
+  testScheduled: true,
+  echo: false,
+});
+say(`generator Worker on ${generator.url} (runs every minute)`);
+
+let stopping = false;
+async function trigger() {
+  if (stopping) return;
+  try {
+    const res = await fetch(`${generator.url}/__scheduled?cron=*+*+*+*+*`);
+    if (!res.ok) say(`generator run answered ${res.status}`);
+  } catch (err) {
+    if (!stopping) say(`generator run failed: ${String(err)}`);
+  }
+}
+// A run ticks for ~55 s; the next starts a minute after the previous one did, like the cron.
+void trigger();
+const timer = setInterval(() => void trigger(), 60_000);
+
+// Relay the Workers' own logs (generator summaries, request errors).
+for (const [name, w] of [
+  ['dashboard', dashboard],
+  ['generator', generator],
+] as const) {
+  const relay = (d: Buffer) => {
+    for (const line of d.toString().split('\n')) {
+      if (line.includes('"msg"')) console.log(`[${name}] ${line.trim()}`);
+    }
+  };
+  w.process.stdout?.on('data', relay);
+  w.process.stderr?.on('data', relay);
+}
+
+say(`dashboard: http://localhost:${PORT}  (also ?scenario=ecommerce) — Ctrl+C stops everything`);
+
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  say('stopping…');
+  await Promise.allSettled([dashboard.stop(), generator.stop()]);
+  await db.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
