@@ -49,7 +49,7 @@ export interface Generator<State, World, Writes> {
   parseState(raw: unknown): State;
 }
 
-/** A dashboard panel: what it reads (through db/) and how it renders, one source of truth for
+/** A dashboard panel (each pairs its own load result with its render argument): what it reads (through db/) and how it renders, one source of truth for
  * the full page and its fragment. */
 export interface Panel {
   id: string;
@@ -60,10 +60,8 @@ export interface Panel {
   chart?: 'bar' | 'doughnut' | 'line';
   /** Grid width: 1 (one column) or 2 (wide). */
   span?: 1 | 2;
-  // biome-ignore lint/suspicious/noExplicitAny: each panel pairs its own load and render types
-  load(db: Db): Promise<any>;
-  // biome-ignore lint/suspicious/noExplicitAny: see load
-  render(data: any): JSX.Element;
+  load(db: Db): Promise<unknown>;
+  render(data: unknown): JSX.Element;
 }
 
 export interface Scenario {
@@ -73,7 +71,7 @@ export interface Scenario {
   description: string;
   streamTables: readonly StreamTableDef[];
   eventTables: readonly EventTable[];
-  // biome-ignore lint/suspicious/noExplicitAny: the registry holds generators of different types
-  generator: Generator<any, any, any>;
+  // Method syntax makes each scenario's own State/World/Writes assignable here.
+  generator: Generator<unknown, unknown, unknown>;
   panels: readonly Panel[];
 }

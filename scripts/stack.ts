@@ -99,7 +99,10 @@ export function bootstrapSpec(scenario: Scenario, database = scenario.database):
     streamTables: scenario.streamTables,
     initialGeneratorState: scenario.generator.initialState(),
     // A fixed seed per database: a new database replays the same story.
-    generatorSeed: Number.parseInt(createHash('sha256').update(database).digest('hex').slice(0, 7), 16),
+    generatorSeed: Number.parseInt(
+      createHash('sha256').update(database).digest('hex').slice(0, 7),
+      16,
+    ),
   };
 }
 

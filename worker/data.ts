@@ -66,11 +66,11 @@ export async function loadSnapshot(
     scenario.database,
     async (db) => {
       const engine = await detectEngine(db);
-      const [t] = await db.query('SELECT now() AS now');
+      const [t] = await db.query('SELECT extract(epoch FROM now()) * 1000 AS now_ms');
       const loaded: Snapshot['panels'] = [];
       for (const panel of panels) loaded.push({ panel, data: await panel.load(db) });
       const status = engine.kind === 'none' ? [] : await loadStatus(db);
-      return { scenario, engine, asOf: new Date(String(t?.now)), panels: loaded, status };
+      return { scenario, engine, asOf: new Date(Number(t?.now_ms)), panels: loaded, status };
     },
     {
       connectTimeoutMs: 4000,

@@ -13,12 +13,17 @@ const kpis: Panel = {
   async load(db: Db) {
     const [r] = await db.query(
       `SELECT COALESCE(SUM(order_count), 0) AS orders, COALESCE(SUM(total_spent), 0) AS revenue,
-              COUNT(*) FILTER (WHERE order_count > 0) AS active_customers
+              COUNT(*) FILTER (WHERE order_count > 0) AS active_customers, COUNT(*) AS customers
        FROM customer_stats`,
     );
-    return { orders: num(r?.orders), revenue: num(r?.revenue), active: num(r?.active_customers) };
+    return {
+      orders: num(r?.orders),
+      revenue: num(r?.revenue),
+      active: num(r?.active_customers),
+      customers: num(r?.customers),
+    };
   },
-  render(d: { orders: number; revenue: number; active: number }) {
+  render(d: { orders: number; revenue: number; active: number; customers: number }) {
     return (
       <Kpis
         items={[
@@ -28,7 +33,7 @@ const kpis: Panel = {
             label: 'Avg order value',
             value: d.orders > 0 ? fmt.money(d.revenue / d.orders) : '–',
           },
-          { label: 'Active customers', value: `${fmt.int(d.active)} of 30` },
+          { label: 'Active customers', value: `${fmt.int(d.active)} of ${fmt.int(d.customers)}` },
         ]}
       />
     );
@@ -36,6 +41,7 @@ const kpis: Panel = {
 };
 
 interface CategoryRow {
+  id: number;
   name: string;
   orders: number;
   units: number;
@@ -51,10 +57,11 @@ const categoryRevenue: Panel = {
   chart: 'bar',
   async load(db: Db): Promise<CategoryRow[]> {
     const rows = await db.query(
-      `SELECT category_name, order_count, units_sold, revenue, avg_price, unique_customers
+      `SELECT category_id, category_name, order_count, units_sold, revenue, avg_price, unique_customers
        FROM category_revenue ORDER BY revenue DESC, category_name`,
     );
     return rows.map((r) => ({
+      id: num(r.category_id),
       name: String(r.category_name),
       orders: num(r.order_count),
       units: num(r.units_sold),
@@ -64,11 +71,13 @@ const categoryRevenue: Panel = {
     }));
   },
   render(rows: CategoryRow[]) {
+    // The chart keeps a fixed category order so bars grow in place; the table ranks by revenue.
+    const fixed = [...rows].sort((a, b) => a.id - b.id);
     return (
       <>
         <ChartData
-          labels={rows.map((r) => r.name)}
-          datasets={[{ label: 'Revenue (USD)', data: rows.map((r) => Math.round(r.revenue)) }]}
+          labels={fixed.map((r) => r.name)}
+          datasets={[{ label: 'Revenue (USD)', data: fixed.map((r) => Math.round(r.revenue)) }]}
           unit="USD"
         />
         <Table

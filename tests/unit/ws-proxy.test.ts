@@ -1,12 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  isAllowed,
-  parseAddress,
-  type RunningProxy,
-  startWsProxy,
-} from '../../db/local/ws-proxy';
+import { isAllowed, parseAddress, type RunningProxy, startWsProxy } from '../../db/local/ws-proxy';
 
 describe('ws-proxy address parsing and allow-list', () => {
   it('parses host:port, [v6]:port and v6:port', () => {
@@ -17,7 +12,18 @@ describe('ws-proxy address parsing and allow-list', () => {
   });
 
   it('rejects malformed addresses', () => {
-    for (const bad of [null, '', '5432', 'host', 'host:', 'host:0', 'host:70000', 'a b:1', 'h:1x', ':80']) {
+    for (const bad of [
+      null,
+      '',
+      '5432',
+      'host',
+      'host:',
+      'host:0',
+      'host:70000',
+      'a b:1',
+      'h:1x',
+      ':80',
+    ]) {
       expect(parseAddress(bad)).toBeUndefined();
     }
   });

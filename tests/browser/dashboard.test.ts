@@ -1,0 +1,120 @@
+// What a visitor sees, in real Chromium (Debian's package, driven by playwright-core).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROOT } from '../../scripts/stack';
+
+// The callbacks handed to page.evaluate/waitForFunction run in the page; these are its globals.
+interface PageChart {
+  data: { labels: unknown[]; datasets: { data: number[] }[] };
+}
+declare const document: {
+  getElementById(id: string): unknown;
+  querySelector(selector: string): { textContent: string | null } | null;
+};
+declare const window: {
+  Chart?: { getChart(canvas: unknown): PageChart | undefined };
+  __firstChart?: PageChart;
+};
+
+const { dashboardUrl, generatorUrl } = inject('stack');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-results');
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens the page and records console errors, page errors and CSP violations. */
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${dashboardUrl}${path}`, { waitUntil: 'load' });
+  return { page, errors };
+}
+
+describe('dashboard in Chromium', () => {
+  it('shows live data: a KPI and the chart change in place as the generator writes', async () => {
+    const { page, errors } = await open('/');
+    await expect(page.title()).resolves.toBe('E-commerce analytics · pg_trickle live demo');
+    const kpi = page.locator('#body-kpis dd[data-kpi="Orders"]');
+    const first = await kpi.textContent();
+    expect(Number(first?.replaceAll(',', ''))).toBeGreaterThan(0);
+
+    // The chart exists once, with one bar per category.
+    await page.waitForFunction(() =>
+      Boolean(window.Chart?.getChart(document.getElementById('chart-category-revenue'))),
+    );
+    const chartBefore = await page.evaluate(() => {
+      const chart = window.Chart?.getChart(document.getElementById('chart-category-revenue'));
+      // Kept to tell the same instance, updated in place, from a rebuilt one.
+      window.__firstChart = chart;
+      return {
+        labels: chart?.data.labels.length,
+        total: chart?.data.datasets[0]?.data.reduce((a, b) => a + b, 0),
+      };
+    });
+    expect(chartBefore.labels).toBe(8);
+
+    // A generator run (4 s of ticks) writes orders; the 2 s poll must show them.
+    const run = fetch(`${generatorUrl}/__scheduled?cron=*+*+*+*+*`);
+    const t0 = Date.now();
+    await page.waitForFunction(
+      (before) =>
+        document.querySelector('#body-kpis dd[data-kpi="Orders"]')?.textContent !== before,
+      first,
+      { timeout: 15_000, polling: 200 },
+    );
+    const seenAfterMs = Date.now() - t0;
+    await run;
+    expect(seenAfterMs).toBeLessThan(15_000);
+
+    await page.waitForFunction(
+      (total) => {
+        const chart = window.Chart?.getChart(document.getElementById('chart-category-revenue'));
+        return chart?.data.datasets[0]?.data.reduce((a, b) => a + b, 0) !== total;
+      },
+      chartBefore.total,
+      { timeout: 10_000, polling: 200 },
+    );
+    const sameInstance = await page.evaluate(
+      () =>
+        window.Chart?.getChart(document.getElementById('chart-category-revenue')) ===
+        window.__firstChart,
+    );
+    expect(sameInstance).toBe(true);
+    expect(await page.locator('#banner').isHidden()).toBe(true);
+    expect(await page.locator('#engine-badge').textContent()).toBe(
+      'compatibility mode — full refresh only',
+    );
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'ecommerce.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDb } from '../../db';
+import { bootstrapScenario } from '../../db/bootstrap';
+import { FUNCTION_ARGS, FUNCTION_COLUMNS, TABLE_COLUMNS } from '../../db/pgtrickle-api';
+import { ecommerce } from '../../scenarios/ecommerce';
+import type { Scenario } from '../../scenarios/types';
+import { bootstrapSpec, compatSql } from '../../scripts/stack';
+import { freshScenario } from '../helpers';
+
+const { cfg } = inject('stack');
+let scenario: Scenario;
+
+const counts = (database: string) =>
+  withDb(cfg, database, async (db) => {
+    const [r] = await db.query(
+      `SELECT (SELECT count(*) FROM categories) AS categories, (SELECT count(*) FROM products) AS products,
+              (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM orders) AS orders,
+              (SELECT count(*) FROM product_catalog) AS catalog,
+              (SELECT count(*) FROM pgtrickle.pgt_stream_tables) AS stream_tables,
+              (SELECT count(*) FROM pgtrickle.pgt_refresh_history) AS history,
+              (SELECT cycle FROM demo_meta.generator_state) AS cycle`,
+    );
+    return r;
+  });
+
+beforeAll(async () => {
+  scenario = await freshScenario(cfg, ecommerce, 'boot');
+});
+
+describe('bootstrap on a real PostgreSQL 18', () => {
+  it('creates the schema, seed data and the 6 stream tables with their modes and schedules', async () => {
+    expect(await counts(scenario.database)).toEqual({
+      categories: '8',
+      products: '15',
+      customers: '30',
+      orders: '50',
+      catalog: '15',
+      stream_tables: '6',
+      history: '6', // one INITIAL refresh each
+      cycle: '0',
+    });
+    const rows = await withDb(cfg, scenario.database, (db) =>
+      db.query(
+        `SELECT pgt_schema, pgt_name, refresh_mode, schedule, status, is_populated
+         FROM pgtrickle.pgt_stream_tables ORDER BY pgt_id`,
+      ),
+    );
+    expect(rows).toEqual(
+      ecommerce.streamTables.map((st) => ({
+        pgt_schema: 'public',
+        pgt_name: st.name,
+        refresh_mode: st.refreshMode,
+        schedule: st.schedule === 'calculated' ? null : st.schedule,
+        status: 'ACTIVE',
+        is_populated: true,
+      })),
+    );
+  });
+
+  it('is idempotent: a second run changes and loses nothing', async () => {
+    const before = await counts(scenario.database);
+    const result = await bootstrapScenario(
+      cfg,
+      bootstrapSpec(ecommerce, scenario.database),
+      compatSql(),
+    );
+    expect(result.createdDatabase).toBe(false);
+    expect(result.createdStreamTables).toEqual([]);
+    expect(result.changedStreamTables).toEqual([]);
+    expect(result.engine).toEqual({ kind: 'compat', version: '0.67.0-compat' });
+    expect(await counts(scenario.database)).toEqual(before);
+  });
+
+  it('reports a stream table whose definition changed instead of silently keeping it', async () => {
+    const spec = bootstrapSpec(ecommerce, scenario.database);
+    const altered = spec.streamTables.map((st) =>
+      st.name === 'country_revenue' ? { ...st, query: `${st.query} HAVING COUNT(*) > 1` } : st,
+    );
+    const result = await bootstrapScenario(cfg, { ...spec, streamTables: altered }, compatSql());
+    expect(result.changedStreamTables).toEqual(['country_revenue']);
+  });
+
+  it('derives dependencies from the defining queries', async () => {
+    const rows = await withDb(cfg, scenario.database, (db) =>
+      db.query(
+        `SELECT s.pgt_name, string_agg(d.source_relid::regclass::text || ':' || d.source_type, ',' ORDER BY d.source_relid::regclass::text) AS sources
+         FROM pgtrickle.pgt_stream_tables s JOIN pgtrickle.pgt_dependencies d USING (pgt_id)
+         GROUP BY s.pgt_name ORDER BY s.pgt_name`,
+      ),
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.pgt_name, r.sources]))).toEqual({
+      catalog_price_impact: 'categories:TABLE,product_catalog:TABLE,products:TABLE',
+      category_revenue: 'categories:TABLE,orders:TABLE,products:TABLE',
+      country_revenue: 'customer_stats:STREAM_TABLE',
+      customer_stats: 'customers:TABLE,orders:TABLE',
+      product_sales: 'categories:TABLE,orders:TABLE,products:TABLE',
+      top_10_customers: 'customer_stats:STREAM_TABLE',
+    });
+  });
+
+  it('draws the dependency tree with roots, stream tables and [src] leaves', async () => {
+    const rows = await withDb(cfg, scenario.database, (db) =>
+      db.query('SELECT tree_line, node, node_type, depth FROM pgtrickle.dependency_tree()'),
+    );
+    const lines = rows.map((r) => String(r.tree_line));
+    expect(lines[0]).toBe('public.product_sales');
+    expect(lines).toContain('└── public.customer_stats');
+    expect(lines).toContain('    ├── public.customers [src]');
+    const top = rows.findIndex((r) => r.node === 'public.top_10_customers');
+    expect(rows[top]?.depth).toBe(0);
+    expect(rows[top + 1]).toMatchObject({
+      node: 'public.customer_stats',
+      node_type: 'stream_table',
+      depth: 1,
+    });
+  });
+});
+
+describe('compatibility mode API shape', () => {
+  const fnColumns = (name: string) =>
+    withDb(cfg, scenario.database, (db) =>
+      db.query(
+        `SELECT a.name, format_type(a.type, NULL) AS type
+         FROM pg_proc p, unnest(p.proargnames, p.proallargtypes, p.proargmodes)
+              WITH ORDINALITY AS a(name, type, mode, ord)
+         WHERE p.pronamespace = 'pgtrickle'::regnamespace AND p.proname = $1 AND a.mode IN ('o', 't')
+         ORDER BY a.ord`,
+        [name],
+      ),
+    );
+
+  for (const [fn, expected] of Object.entries(FUNCTION_COLUMNS)) {
+    it(`pgtrickle.${fn}() has pg_trickle's output columns and types`, async () => {
+      const cols = await fnColumns(fn);
+      expect(cols.map((c) => [c.name, c.type])).toEqual(expected);
+    });
+  }
+
+  for (const [table, expected] of Object.entries(TABLE_COLUMNS)) {
+    it(`pgtrickle.${table} has the columns the project reads`, async () => {
+      const cols = await withDb(cfg, scenario.database, (db) =>
+        db.query(
+          `SELECT column_name FROM information_schema.columns
+           WHERE table_schema = 'pgtrickle' AND table_name = $1`,
+          [table],
+        ),
+      );
+      expect(cols.map((c) => c.column_name)).toEqual(expect.arrayContaining(expected));
+    });
+  }
+
+  it('takes the named arguments pg_trickle takes', async () => {
+    for (const [fn, args] of Object.entries(FUNCTION_ARGS)) {
+      const [row] = await withDb(cfg, scenario.database, (db) =>
+        db.query(
+          `SELECT proargnames FROM pg_proc WHERE pronamespace = 'pgtrickle'::regnamespace AND proname = $1`,
+          [fn],
+        ),
+      );
+      expect((row?.proargnames as string[]).slice(0, args.length), fn).toEqual(args);
+    }
+  });
+
+  it('answers the advisor and efficiency honestly: no differential refreshes, no speedup', async () => {
+    const [eff] = await withDb(cfg, scenario.database, (db) =>
+      db.query(`SELECT * FROM pgtrickle.refresh_efficiency() WHERE pgt_name = 'product_sales'`),
+    );
+    expect(eff).toMatchObject({ diff_count: '0', avg_diff_ms: null, diff_speedup: null });
+    const [rec] = await withDb(cfg, scenario.database, (db) =>
+      db.query(`SELECT * FROM pgtrickle.recommend_refresh_mode('product_sales')`),
+    );
+    expect(rec).toMatchObject({ recommended_mode: 'KEEP', confidence: 'low' });
+    expect(String(rec?.reason)).toMatch(/needs? the pg_trickle extension/);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../db';
+import { ecommerce } from '../../scenarios/ecommerce';
+import type { Panel, Scenario } from '../../scenarios/types';
+import type { Snapshot } from '../../worker/data';
+import { AllFragments, engineLabel, Page } from '../../worker/views';
+
+const evil = '<script>alert(1)</script>';
+
+function snapshot(
+  engine: Engine,
+  panels: Snapshot['panels'],
+  scenario: Scenario = ecommerce,
+): Snapshot {
+  return {
+    scenario,
+    engine,
+    asOf: new Date('2026-11-25T10:00:00Z'),
+    panels,
+    status: [
+      {
+        name: 'product_sales',
+        status: 'ACTIVE',
+        refreshMode: 'DIFFERENTIAL',
+        schedule: '1s',
+        isPopulated: true,
+        consecutiveErrors: 0,
+        lastRefreshAgeS: 0.8,
+        lastAction: 'FULL',
+        lastRowsInserted: 1,
+        lastRowsDeleted: 1,
+        lastDurationMs: 3.2,
+      },
+    ],
+  };
+}
+
+const byId = (id: string) => ecommerce.panels.find((p) => p.id === id) as Panel;
+
+const categoryRows = [
+  { id: 2, name: evil, orders: 1234, units: 2000, revenue: 1234567.8, avgPrice: 10, customers: 3 },
+  { id: 1, name: 'Books', orders: 2, units: 3, revenue: 40, avgPrice: 20, customers: 1 },
+];
+
+describe('dashboard rendering', () => {
+  it('renders every ecommerce panel, the status table and the poller', async () => {
+    const html = String(
+      await (
+        <Page
+          snapshot={snapshot({ kind: 'compat', version: '0.67.0-compat' }, [
+            {
+              panel: byId('kpis'),
+              data: { orders: 1234, revenue: 56789.5, active: 29, customers: 30 },
+            },
+            { panel: byId('category-revenue'), data: categoryRows },
+          ])}
+          scenarios={[ecommerce]}
+        />
+      ),
+    );
+    expect(html).toContain('<title>E-commerce analytics · pg_trickle live demo</title>');
+    expect(html).toContain('id="body-kpis"');
+    expect(html).toContain('1,234'); // thousands separators
+    expect(html).toContain('$56,790');
+    expect(html).toContain('$46.02'); // average order value = revenue / orders
+    expect(html).toContain('id="chart-category-revenue"');
+    expect(html).toContain('hx-get="/fragments/all?scenario=ecommerce"');
+    expect(html).toContain('hx-trigger="every 2s"');
+    expect(html).toContain('<code>product_sales</code>');
+    expect(html).toContain('0.8 s ago');
+    expect(html).toContain('/vendor/htmx.min.js');
+    expect(html).not.toMatch(/<script>(?!<\/script>)/); // no inline script bodies
+  });
+
+  it('escapes data from the database in text and in chart JSON', async () => {
+    const html = String(
+      await (
+        <AllFragments
+          snapshot={snapshot({ kind: 'compat', version: 'x' }, [
+            { panel: byId('category-revenue'), data: categoryRows },
+          ])}
+        />
+      ),
+    );
+    expect(html).not.toContain(evil);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const attr = /data-chart="([^"]*)"/.exec(html)?.[1] ?? '';
+    const json = JSON.parse(
+      attr
+        .replaceAll('&quot;', '"')
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&amp;', '&'),
+    );
+    // Fixed category order in the chart (by id), whatever the table's ranking.
+    expect(json.labels).toEqual(['Books', evil]);
+    expect(json.datasets[0].data).toEqual([40, 1234568]);
+  });
+
+  it('marks every swapped region out-of-band in a poll response', async () => {
+    const html = String(
+      await (
+        <AllFragments
+          snapshot={snapshot({ kind: 'pg_trickle', version: '0.67.0' }, [
+            { panel: byId('kpis'), data: { orders: 0, revenue: 0, active: 0, customers: 30 } },
+          ])}
+        />
+      ),
+    );
+    for (const id of ['engine-badge', 'as-of', 'body-kpis', 'body-status']) {
+      expect(html).toMatch(
+        new RegExp(`id="${id}"[^>]*hx-swap-oob="outerHTML"|hx-swap-oob="outerHTML"[^>]*id="${id}"`),
+      );
+    }
+    expect(html).toContain('pg_trickle 0.67.0');
+    expect(html).not.toContain('Compatibility mode');
+  });
+
+  it('names the engine honestly', () => {
+    expect(engineLabel({ kind: 'pg_trickle', version: '0.67.0' })).toBe('pg_trickle 0.67.0');
+    expect(engineLabel({ kind: 'compat', version: 'x' })).toBe(
+      'compatibility mode — full refresh only',
+    );
+    expect(engineLabel({ kind: 'none' })).toMatch(/no stream table engine/);
+  });
+});
