@@ -27,13 +27,10 @@ for (const r of await setupAll(db.cfg)) {
 }
 
 const vars = dbVars(db.cfg);
-const dashboard = await startWrangler({ port: PORT, vars, echo: false });
-const generator = await startWrangler({
-  env: 'generator',
-  vars,
-  testScheduled: true,
-  echo: false,
-});
+const [dashboard, generator] = await Promise.all([
+  startWrangler({ port: PORT, vars }),
+  startWrangler({ env: 'generator', vars, testScheduled: true }),
+]);
 say(`generator Worker on ${generator.url} (runs every minute)`);
 
 let stopping = false;
