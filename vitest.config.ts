@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores here: files share one PostgreSQL and two wrangler dev processes.
     maxWorkers: 2,
-    reporters: ['default'],
+    // The JSON report lets .ci/run print a plain 'N passed, N failed' line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
