@@ -121,6 +121,9 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
     scenario.database,
     async (db) => {
       const engine = await detectEngine(db);
+      await db.query('UPDATE demo_meta.generator_state SET retention_minutes = $1', [
+        opts.retentionMinutes,
+      ]);
       let world = await scenario.generator.loadWorld(db);
       while (now().getTime() < deadline) {
         const started = now();

@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS demo_meta.generator_state (
   state jsonb NOT NULL,
   last_tick_at timestamptz,
   events_total bigint NOT NULL DEFAULT 0
-);`;
+);
+-- The event window the generator prunes to, so the dashboard can say what aggregates cover.
+ALTER TABLE demo_meta.generator_state ADD COLUMN IF NOT EXISTS retention_minutes integer;`;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();

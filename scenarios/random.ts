@@ -34,6 +34,10 @@ export function createRandom(seed: number): Random {
       return random.pick(items);
     },
     chance: (p) => next() < p,
+    normal: () => {
+      const u = 1 - next(); // (0, 1]: log(0) never happens
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
   };
   return random;
 }

@@ -29,6 +29,8 @@ export interface Random {
   pick<T>(items: readonly T[]): T;
   weighted<T>(items: readonly T[], weight: (item: T) => number): T;
   chance(p: number): boolean;
+  /** Standard normal (Box–Muller). */
+  normal(): number;
 }
 
 /**
@@ -64,6 +66,17 @@ export interface Panel {
   render(data: unknown): JSX.Element;
 }
 
+/** One of the seed's psql examples, verbatim. */
+export interface Example {
+  id: string;
+  title: string;
+  sql: string;
+  /** It changes something (e.g. a manual refresh): never offered as a read-only query. */
+  writes?: boolean;
+  /** It cannot work as printed in the seed: why, and the version that does. */
+  broken?: { reason: string; sqlstate: string; corrected: string };
+}
+
 export interface Scenario {
   id: string;
   database: string;
@@ -74,4 +87,5 @@ export interface Scenario {
   // Method syntax makes each scenario's own State/World/Writes assignable here.
   generator: Generator<unknown, unknown, unknown>;
   panels: readonly Panel[];
+  examples: readonly Example[];
 }

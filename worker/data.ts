@@ -3,6 +3,8 @@ import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db
 import { num } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
 
+const DEFAULT_RETENTION_MINUTES = 60;
+
 export interface StreamTableStatus {
   name: string;
   status: string;
@@ -23,6 +25,8 @@ export interface Snapshot {
   engine: Engine;
   /** Database time when the snapshot was read. */
   asOf: Date;
+  /** The generator's event window, for notes such as "orders in the last 60 min". */
+  retentionMinutes: number;
   panels: { panel: Panel; data: unknown }[];
   status: StreamTableStatus[];
 }
@@ -66,11 +70,21 @@ export async function loadSnapshot(
     scenario.database,
     async (db) => {
       const engine = await detectEngine(db);
-      const [t] = await db.query('SELECT extract(epoch FROM now()) * 1000 AS now_ms');
+      const [t] = await db.query(
+        `SELECT extract(epoch FROM now()) * 1000 AS now_ms,
+                (SELECT retention_minutes FROM demo_meta.generator_state) AS retention`,
+      );
       const loaded: Snapshot['panels'] = [];
       for (const panel of panels) loaded.push({ panel, data: await panel.load(db) });
       const status = engine.kind === 'none' ? [] : await loadStatus(db);
-      return { scenario, engine, asOf: new Date(Number(t?.now_ms)), panels: loaded, status };
+      return {
+        scenario,
+        engine,
+        asOf: new Date(Number(t?.now_ms)),
+        retentionMinutes: t?.retention ? Number(t.retention) : DEFAULT_RETENTION_MINUTES,
+        panels: loaded,
+        status,
+      };
     },
     {
       connectTimeoutMs: 4000,

@@ -47,7 +47,16 @@ export function PanelBody(props: { panel: Panel; data: unknown; oob?: boolean })
   );
 }
 
-export function PanelShell(props: { panel: Panel; children: unknown }) {
+/** "orders in the {window}" → "orders in the last 60 min". */
+export function noteText(note: string, retentionMinutes: number): string {
+  const window =
+    retentionMinutes % 60 === 0 && retentionMinutes >= 120
+      ? `last ${retentionMinutes / 60} h`
+      : `last ${retentionMinutes} min`;
+  return note.replaceAll('{window}', window);
+}
+
+export function PanelShell(props: { panel: Panel; retentionMinutes: number; children: unknown }) {
   const { panel } = props;
   return (
     <section
@@ -57,7 +66,7 @@ export function PanelShell(props: { panel: Panel; children: unknown }) {
     >
       <header>
         <h2 id={`title-${panel.id}`}>{panel.title}</h2>
-        {panel.note ? <p class="note">{panel.note}</p> : null}
+        {panel.note ? <p class="note">{noteText(panel.note, props.retentionMinutes)}</p> : null}
       </header>
       {panel.chart ? (
         <div class="chart-box">
@@ -204,7 +213,7 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
         </div>
         <main class="grid">
           {snapshot.panels.map(({ panel, data }) => (
-            <PanelShell panel={panel}>
+            <PanelShell panel={panel} retentionMinutes={snapshot.retentionMinutes}>
               <PanelBody panel={panel} data={data} />
             </PanelShell>
           ))}

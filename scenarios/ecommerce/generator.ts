@@ -44,10 +44,13 @@ export const RATES = {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * Popularity skew: low ids buy (and sell) clearly more, so the leaderboards have a stable core
- * while the tail changes places. Weight falls from 1 to about 0.15.
+ * Popularity skew: some customers buy (and some products sell) clearly more, so the
+ * leaderboards have a stable core while the tail changes places. The rank is a fixed shuffle of
+ * the id ((id × 7) mod 31 runs through 1–30 once), so the leaders are not simply the first rows of
+ * the seed; the weight falls from 1.1 for rank 1 to about 0.2.
  */
-export const popularity = (id: number) => 0.1 + 1 / (1 + (id - 1) * 0.35);
+export const popularityRank = (id: number) => (id * 7) % 31;
+export const popularity = (id: number) => 0.1 + 1 / (1 + (popularityRank(id) - 1) * 0.35);
 
 function orderAt(rng: Random, world: World, productId: number, price: number, at: Date): Order {
   const customer = rng.weighted(world.customers, (c) => popularity(c.id));

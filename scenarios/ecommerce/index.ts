@@ -1,4 +1,5 @@
 import type { Scenario } from '../types';
+import { examples } from './examples';
 import { ecommerceGenerator } from './generator';
 import { panels } from './panels';
 import { streamTables } from './stream-tables';
@@ -13,4 +14,5 @@ export const ecommerce: Scenario = {
   eventTables: [{ table: 'orders', timeColumn: 'ordered_at' }],
   generator: ecommerceGenerator,
   panels,
+  examples,
 };

@@ -3,12 +3,12 @@ import { fmt, num } from '../shared/format';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
-const WINDOW_NOTE = 'orders in the last 60 min';
+const WINDOW_NOTE = 'orders in the {window}';
 
 const kpis: Panel = {
   id: 'kpis',
   title: 'Store at a glance',
-  note: WINDOW_NOTE,
+  note: 'orders in the {window}',
   span: 2,
   async load(db: Db) {
     const [r] = await db.query(

@@ -36,7 +36,9 @@ export function Table<R>(props: { rows: readonly R[]; columns: Column<R>[]; empt
   );
 }
 
-export function Kpis(props: { items: { label: string; value: string; hint?: string }[] }) {
+export function Kpis(props: {
+  items: { label: string; value: string; hint?: string | undefined }[];
+}) {
   return (
     <dl class="kpis">
       {props.items.map((k) => (

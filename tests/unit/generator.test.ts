@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ecommerceGenerator, type State, type World } from '../../scenarios/ecommerce/generator';
+import {
+  ecommerceGenerator,
+  popularityRank,
+  type State,
+  type World,
+} from '../../scenarios/ecommerce/generator';
 import { createRandom, tickSeed } from '../../scenarios/random';
 
 const world: World = {
@@ -62,7 +67,10 @@ describe('ecommerce generator', () => {
     for (const o of orders) byCustomer.set(o.customerId, (byCustomer.get(o.customerId) ?? 0) + 1);
     expect(byCustomer.size).toBe(30);
     expect(new Set(orders.map((o) => o.productId)).size).toBe(15);
-    expect(byCustomer.get(1) ?? 0).toBeGreaterThan(2 * (byCustomer.get(30) ?? 0));
+    // The most popular customer (rank 1: id 9) buys far more than the least (rank 30: id 22).
+    expect(popularityRank(9)).toBe(1);
+    expect(popularityRank(22)).toBe(30);
+    expect(byCustomer.get(9) ?? 0).toBeGreaterThan(2 * (byCustomer.get(22) ?? 0));
     for (const o of orders) {
       expect(o.quantity).toBeGreaterThanOrEqual(1);
       expect(o.quantity).toBeLessThanOrEqual(3);

@@ -16,6 +16,7 @@ function snapshot(
     scenario,
     engine,
     asOf: new Date('2026-11-25T10:00:00Z'),
+    retentionMinutes: 60,
     panels,
     status: [
       {

@@ -1,0 +1,247 @@
+import type { Db } from '../../db';
+import { fmt, num } from '../shared/format';
+import { ChartData, Kpis, Table } from '../shared/ui';
+import type { Panel } from '../types';
+
+type Row = Record<string, unknown>;
+const s = (v: unknown) => String(v ?? '');
+const signed = (n: number) => (n > 0 ? 'up' : n < 0 ? 'down' : undefined);
+const statusClass = (v: unknown) => `capital capital-${s(v).toLowerCase()}`;
+
+const kpis: Panel = {
+  id: 'kpis',
+  title: 'Risk book at a glance',
+  note: 'trades in the {window} · positions, P&L and VaR flow through 10 levels',
+  span: 2,
+  async load(db: Db) {
+    const [r] = await db.query(
+      `SELECT (SELECT count(*) FROM net_positions) AS positions,
+              (SELECT sum(gross_exposure) FROM portfolio_pnl) AS exposure,
+              (SELECT sum(pnl) FROM portfolio_pnl) AS pnl,
+              (SELECT sum(portfolio_var_95pct) FROM portfolio_var) AS var`,
+    );
+    return {
+      positions: num(r?.positions),
+      exposure: num(r?.exposure),
+      pnl: num(r?.pnl),
+      var: num(r?.var),
+    };
+  },
+  render(d: { positions: number; exposure: number; pnl: number; var: number }) {
+    return (
+      <Kpis
+        items={[
+          { label: 'Positions', value: fmt.int(d.positions), hint: 'net_positions (L1)' },
+          {
+            label: 'Book exposure',
+            value: fmt.money0(d.exposure),
+            hint: 'gross, portfolio_pnl (L4)',
+          },
+          { label: 'Unrealized P&L', value: fmt.money0(d.pnl), hint: 'portfolio_pnl (L4)' },
+          { label: 'Total VaR 95 %', value: fmt.money0(d.var), hint: 'portfolio_var (L8)' },
+        ]}
+      />
+    );
+  },
+};
+
+const breaches: Panel = {
+  id: 'breach-dashboard',
+  title: 'Breach Dashboard',
+  note: 'stream table breach_dashboard (L10, the end of the 10-level chain)',
+  span: 2,
+  chart: 'bar',
+  async load(db: Db) {
+    return db.query(
+      `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio, capital_status
+       FROM breach_dashboard ORDER BY rank`,
+    );
+  },
+  render(rows: Row[]) {
+    const fixed = [...rows].sort((a, b) => s(a.portfolio_name).localeCompare(s(b.portfolio_name)));
+    return (
+      <>
+        <ChartData
+          labels={fixed.map((r) => s(r.portfolio_name))}
+          datasets={[
+            {
+              label: 'Utilization (%)',
+              data: fixed.map((r) => Math.round(num(r.utilization_ratio) * 1000) / 10),
+            },
+          ]}
+          unit="%"
+        />
+        <Table
+          rows={rows}
+          columns={[
+            { label: '#', numeric: true, cell: (r) => s(r.rank) },
+            { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
+            {
+              label: 'Capital required',
+              numeric: true,
+              cell: (r) => fmt.money0(num(r.capital_required)),
+            },
+            { label: 'Limit', numeric: true, cell: (r) => fmt.money0(num(r.capital_limit)) },
+            {
+              label: 'Utilization',
+              numeric: true,
+              cell: (r) => `${(num(r.utilization_ratio) * 100).toFixed(1)} %`,
+            },
+            {
+              label: 'Status',
+              cell: (r) => <span class={statusClass(r.capital_status)}>{s(r.capital_status)}</span>,
+            },
+          ]}
+        />
+      </>
+    );
+  },
+};
+
+const sectors: Panel = {
+  id: 'sector-exposure',
+  title: 'Sector Exposure',
+  note: 'stream table sector_exposure (L5: positions against the book of portfolio_pnl)',
+  chart: 'bar',
+  async load(db: Db) {
+    return db.query(
+      `SELECT sector_id, sector, position_count, net_exposure, gross_exposure, pct_of_book
+       FROM sector_exposure ORDER BY gross_exposure DESC, sector`,
+    );
+  },
+  render(rows: Row[]) {
+    const fixed = [...rows].sort((a, b) => num(a.sector_id) - num(b.sector_id));
+    return (
+      <>
+        <ChartData
+          labels={fixed.map((r) => s(r.sector))}
+          datasets={[
+            {
+              label: 'Gross exposure (USD)',
+              data: fixed.map((r) => Math.round(num(r.gross_exposure))),
+            },
+          ]}
+          unit="USD"
+        />
+        <Table
+          rows={rows}
+          columns={[
+            { label: 'Sector', cell: (r) => s(r.sector) },
+            { label: 'Positions', numeric: true, cell: (r) => fmt.int(num(r.position_count)) },
+            { label: 'Net', numeric: true, cell: (r) => fmt.money0(num(r.net_exposure)) },
+            { label: 'Gross', numeric: true, cell: (r) => fmt.money0(num(r.gross_exposure)) },
+            {
+              label: '% of book',
+              numeric: true,
+              cell: (r) => `${num(r.pct_of_book).toFixed(1)} %`,
+            },
+          ]}
+        />
+      </>
+    );
+  },
+};
+
+const pnl: Panel = {
+  id: 'portfolio-pnl',
+  title: 'Portfolio P&L',
+  note: 'stream table portfolio_pnl (L4)',
+  async load(db: Db) {
+    return db.query(
+      `SELECT portfolio_name, strategy, account_count, market_value, gross_exposure, pnl, return_pct
+       FROM portfolio_pnl ORDER BY portfolio_name`,
+    );
+  },
+  render(rows: Row[]) {
+    return (
+      <Table
+        rows={rows}
+        columns={[
+          { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
+          { label: 'Strategy', cell: (r) => s(r.strategy) },
+          { label: 'Gross', numeric: true, cell: (r) => fmt.money0(num(r.gross_exposure)) },
+          {
+            label: 'P&L',
+            numeric: true,
+            cell: (r) => fmt.money0(num(r.pnl)),
+            className: (r) => signed(num(r.pnl)),
+          },
+          {
+            label: 'Return',
+            numeric: true,
+            cell: (r) => fmt.pct(num(r.return_pct)),
+            className: (r) => signed(num(r.return_pct)),
+          },
+        ]}
+      />
+    );
+  },
+};
+
+const var95: Panel = {
+  id: 'portfolio-var',
+  title: 'Portfolio VaR',
+  note: 'stream table portfolio_var (L8): 95 % one-day VaR, stressed ×2.5',
+  async load(db: Db) {
+    return db.query(
+      `SELECT portfolio_name, pnl, portfolio_var_95pct, stressed_var, summed_var
+       FROM portfolio_var ORDER BY portfolio_name`,
+    );
+  },
+  render(rows: Row[]) {
+    return (
+      <Table
+        rows={rows}
+        columns={[
+          { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
+          { label: 'VaR 95 %', numeric: true, cell: (r) => fmt.money0(num(r.portfolio_var_95pct)) },
+          { label: 'Stressed', numeric: true, cell: (r) => fmt.money0(num(r.stressed_var)) },
+          { label: 'Undiversified', numeric: true, cell: (r) => fmt.money0(num(r.summed_var)) },
+        ]}
+      />
+    );
+  },
+};
+
+const prices: Panel = {
+  id: 'price-snapshot',
+  title: 'Live Price Snapshot',
+  note: 'stream table price_snapshot (2s) · one instrument of 30 moves each second',
+  span: 2,
+  async load(db: Db) {
+    return db.query(
+      `SELECT symbol, name, sector, asset_class, bid, ask, mid, drift_pct,
+              updated_at = max(updated_at) OVER () AS latest
+       FROM price_snapshot ORDER BY symbol`,
+    );
+  },
+  render(rows: Row[]) {
+    const px = (v: unknown) => num(v).toFixed(2);
+    return (
+      <Table
+        rows={rows}
+        columns={[
+          {
+            label: 'Symbol',
+            cell: (r) => <code>{s(r.symbol)}</code>,
+            className: (r) => (r.latest ? 'changed' : undefined),
+          },
+          { label: 'Name', cell: (r) => s(r.name) },
+          { label: 'Sector', cell: (r) => s(r.sector) },
+          { label: 'Class', cell: (r) => s(r.asset_class) },
+          { label: 'Bid', numeric: true, cell: (r) => px(r.bid) },
+          { label: 'Ask', numeric: true, cell: (r) => px(r.ask) },
+          { label: 'Mid', numeric: true, cell: (r) => px(r.mid) },
+          {
+            label: 'Drift',
+            numeric: true,
+            cell: (r) => fmt.pct(num(r.drift_pct)),
+            className: (r) => signed(num(r.drift_pct)),
+          },
+        ]}
+      />
+    );
+  },
+};
+
+export const panels: readonly Panel[] = [kpis, breaches, sectors, pnl, var95, prices];

@@ -1,0 +1,188 @@
+import type { StreamTableDef } from '../types';
+
+/** Daily volatility by asset class, for the parametric VaR (95 %: 1.645 σ). */
+export const DAILY_VOLATILITY: Record<string, number> = {
+  Equity: 0.02,
+  Bond: 0.005,
+  Commodity: 0.025,
+  Crypto: 0.05,
+};
+
+const vol = `CASE pv.asset_class ${Object.entries(DAILY_VOLATILITY)
+  .map(([c, v]) => `WHEN '${c}' THEN ${v}`)
+  .join(' ')} END`;
+
+/** Basel-style multiplier from VaR to capital. */
+export const CAPITAL_MULTIPLIER = 3;
+
+/**
+ * The 11 stream tables of reference/scenarios.md §3. Only the two L1 tables have schedules; the
+ * rest are calculated. Each level reads the one above it, so the longest chain
+ * (net_positions → … → breach_dashboard) is 10 stream tables deep.
+ */
+export const streamTables: readonly StreamTableDef[] = [
+  {
+    name: 'price_snapshot',
+    layer: 'L1',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: '2s',
+    query: `SELECT i.id AS instrument_id, i.symbol, i.name, s.name AS sector, i.asset_class,
+       mp.bid, mp.ask, mp.mid, i.base_price,
+       ROUND((mp.mid - i.base_price) / i.base_price * 100, 2) AS drift_pct,
+       mp.updated_at
+FROM instruments i
+JOIN sectors s ON s.id = i.sector_id
+JOIN market_prices mp ON mp.instrument_id = i.id`,
+  },
+  {
+    name: 'net_positions',
+    layer: 'L1',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: '1s',
+    query: `SELECT t.account_id, a.portfolio_id, t.instrument_id, i.symbol AS instrument_symbol,
+       i.sector_id,
+       COUNT(*) AS trade_count,
+       SUM(t.quantity) AS net_quantity,
+       SUM(t.quantity * t.price) AS position_value,
+       ROUND(SUM(t.quantity * t.price) / NULLIF(SUM(t.quantity), 0), 4) AS avg_cost
+FROM trades t
+JOIN accounts a ON a.id = t.account_id
+JOIN instruments i ON i.id = t.instrument_id
+GROUP BY t.account_id, a.portfolio_id, t.instrument_id, i.symbol, i.sector_id
+HAVING SUM(t.quantity) <> 0`,
+  },
+  {
+    name: 'position_values',
+    layer: 'L2',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    query: `SELECT np.account_id, np.portfolio_id, np.instrument_id, np.instrument_symbol,
+       np.sector_id, ps.sector, ps.asset_class, np.net_quantity,
+       np.position_value AS cost_basis, ps.mid,
+       np.net_quantity * ps.mid AS market_value,
+       np.net_quantity * ps.mid - np.position_value AS unrealized_pnl
+FROM net_positions np
+JOIN price_snapshot ps ON ps.instrument_id = np.instrument_id`,
+  },
+  {
+    name: 'account_pnl',
+    layer: 'L3',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    query: `SELECT account_id, portfolio_id,
+       COUNT(*) AS position_count,
+       SUM(market_value) AS market_value,
+       SUM(ABS(market_value)) AS gross_exposure,
+       SUM(unrealized_pnl) AS pnl,
+       ROUND(100 * SUM(unrealized_pnl) / NULLIF(SUM(ABS(cost_basis)), 0), 3) AS return_pct
+FROM position_values
+GROUP BY account_id, portfolio_id`,
+  },
+  {
+    name: 'portfolio_pnl',
+    layer: 'L4',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    query: `SELECT p.id AS portfolio_id, p.name AS portfolio_name, p.manager, p.strategy,
+       COUNT(ap.account_id) AS account_count,
+       SUM(ap.market_value) AS market_value,
+       SUM(ap.gross_exposure) AS gross_exposure,
+       SUM(ap.pnl) AS pnl,
+       ROUND(100 * SUM(ap.pnl) / NULLIF(SUM(ap.gross_exposure), 0), 3) AS return_pct
+FROM portfolios p
+JOIN account_pnl ap ON ap.portfolio_id = p.id
+GROUP BY p.id, p.name, p.manager, p.strategy`,
+  },
+  {
+    name: 'sector_exposure',
+    layer: 'L5',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    query: `SELECT pv.sector_id, pv.sector,
+       COUNT(*) AS position_count,
+       SUM(pv.market_value) AS net_exposure,
+       SUM(ABS(pv.market_value)) AS gross_exposure,
+       ROUND(100 * SUM(ABS(pv.market_value)) / NULLIF(MAX(book.gross_exposure), 0), 2) AS pct_of_book
+FROM position_values pv
+CROSS JOIN (SELECT SUM(gross_exposure) AS gross_exposure FROM portfolio_pnl) book
+GROUP BY pv.sector_id, pv.sector`,
+  },
+  {
+    name: 'var_contributions',
+    layer: 'L6',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    // Parametric 95 % VaR per position; a sector above 20 % of the book adds a concentration
+    // charge in proportion to the excess.
+    query: `SELECT p.account_id, p.portfolio_id, p.instrument_id, p.instrument_symbol, p.sector_id,
+       p.sector, p.asset_class, p.market_value, p.daily_volatility,
+       ROUND(1.645 * p.daily_volatility * ABS(p.market_value), 2) AS var_95,
+       ROUND(1.645 * p.daily_volatility * ABS(p.market_value)
+             * GREATEST(se.pct_of_book - 20, 0) / 100, 2) AS concentration_addon,
+       ROUND(1.645 * p.daily_volatility * ABS(p.market_value)
+             * (1 + GREATEST(se.pct_of_book - 20, 0) / 100), 2) AS total_var
+FROM (
+  SELECT pv.account_id, pv.portfolio_id, pv.instrument_id, pv.instrument_symbol, pv.sector_id,
+         pv.sector, pv.asset_class, pv.market_value, ${vol} AS daily_volatility
+  FROM position_values pv
+) p
+JOIN sector_exposure se ON se.sector_id = p.sector_id`,
+  },
+  {
+    name: 'account_var',
+    layer: 'L7',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    // Summed VaR, and diversified VaR assuming independent positions (root of summed squares).
+    query: `SELECT account_id, portfolio_id,
+       COUNT(*) AS position_count,
+       SUM(total_var) AS summed_var,
+       ROUND(SQRT(SUM(total_var * total_var)), 2) AS diversified_var
+FROM var_contributions
+GROUP BY account_id, portfolio_id`,
+  },
+  {
+    name: 'portfolio_var',
+    layer: 'L8',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    query: `SELECT pp.portfolio_id, pp.portfolio_name, pp.pnl,
+       COUNT(av.account_id) AS account_count,
+       SUM(av.summed_var) AS summed_var,
+       ROUND(SUM(av.diversified_var), 2) AS portfolio_var_95pct,
+       ROUND(SUM(av.diversified_var) * 2.5, 2) AS stressed_var
+FROM portfolio_pnl pp
+JOIN account_var av ON av.portfolio_id = pp.portfolio_id
+GROUP BY pp.portfolio_id, pp.portfolio_name, pp.pnl`,
+  },
+  {
+    name: 'regulatory_capital',
+    layer: 'L9',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    // Capital = VaR × multiplier plus any unrealised loss; limit = the accounts' limits.
+    query: `SELECT pv.portfolio_id, pv.portfolio_name,
+       ROUND(pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0), 2) AS capital_required,
+       lim.capital_limit,
+       ROUND((pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0)) / lim.capital_limit, 4) AS utilization_ratio,
+       CASE
+         WHEN (pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0)) >= lim.capital_limit THEN 'BREACH'
+         WHEN (pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0)) >= 0.8 * lim.capital_limit THEN 'WARNING'
+         ELSE 'OK'
+       END AS capital_status
+FROM portfolio_var pv
+JOIN (SELECT portfolio_id, SUM(capital_limit) AS capital_limit FROM accounts GROUP BY portfolio_id) lim
+  ON lim.portfolio_id = pv.portfolio_id`,
+  },
+  {
+    name: 'breach_dashboard',
+    layer: 'L10',
+    refreshMode: 'DIFFERENTIAL',
+    schedule: 'calculated',
+    query: `SELECT ROW_NUMBER() OVER (ORDER BY utilization_ratio DESC, portfolio_name) AS rank,
+       portfolio_name, capital_required, capital_limit, utilization_ratio, capital_status
+FROM regulatory_capital
+ORDER BY utilization_ratio DESC, portfolio_name
+LIMIT 10`,
+  },
+];
