@@ -160,19 +160,23 @@ GROUP BY pp.portfolio_id, pp.portfolio_name, pp.pnl`,
     layer: 'L9',
     refreshMode: 'DIFFERENTIAL',
     schedule: 'calculated',
-    // Capital = VaR × multiplier plus any unrealised loss; limit = the accounts' limits.
-    query: `SELECT pv.portfolio_id, pv.portfolio_name,
-       ROUND(pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0), 2) AS capital_required,
-       lim.capital_limit,
-       ROUND((pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0)) / lim.capital_limit, 4) AS utilization_ratio,
+    // Capital = VaR × multiplier plus any unrealised loss, held in whole thousands (as capital
+    // is reported), so a price tick moves it only when it matters; limit = the accounts' limits.
+    query: `SELECT c.portfolio_id, c.portfolio_name, c.capital_required, c.capital_limit,
+       ROUND(c.capital_required / c.capital_limit, 3) AS utilization_ratio,
        CASE
-         WHEN (pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0)) >= lim.capital_limit THEN 'BREACH'
-         WHEN (pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0)) >= 0.8 * lim.capital_limit THEN 'WARNING'
+         WHEN c.capital_required >= c.capital_limit THEN 'BREACH'
+         WHEN c.capital_required >= 0.8 * c.capital_limit THEN 'WARNING'
          ELSE 'OK'
        END AS capital_status
-FROM portfolio_var pv
-JOIN (SELECT portfolio_id, SUM(capital_limit) AS capital_limit FROM accounts GROUP BY portfolio_id) lim
-  ON lim.portfolio_id = pv.portfolio_id`,
+FROM (
+  SELECT pv.portfolio_id, pv.portfolio_name,
+         ROUND(pv.portfolio_var_95pct * ${CAPITAL_MULTIPLIER} + GREATEST(-pv.pnl, 0), -3) AS capital_required,
+         lim.capital_limit
+  FROM portfolio_var pv
+  JOIN (SELECT portfolio_id, SUM(capital_limit) AS capital_limit FROM accounts GROUP BY portfolio_id) lim
+    ON lim.portfolio_id = pv.portfolio_id
+) c`,
   },
   {
     name: 'breach_dashboard',
