@@ -40,27 +40,36 @@
     }
     const grid = css('--grid') || 'rgba(148,163,184,.2)';
     const text = css('--muted') || '#94a3b8';
+    const type = canvas.dataset.chartType;
+    const round = type === 'doughnut' || type === 'pie';
     charts.set(
       canvas.id,
       new Chart(canvas, {
-        type: canvas.dataset.chartType,
+        type,
         data: {
           labels: data.labels,
           datasets: data.datasets.map((ds) => ({
             ...ds,
             backgroundColor: palette,
-            borderRadius: 4,
+            borderWidth: round ? 0 : undefined,
+            borderRadius: round ? 0 : 4,
           })),
         },
         options: {
           responsive: true,
           maintainAspectRatio: false,
           animation: { duration: 400 },
-          plugins: { legend: { display: false } },
-          scales: {
-            x: { ticks: { color: text }, grid: { color: grid } },
-            y: { ticks: { color: text }, grid: { color: grid }, beginAtZero: true },
+          plugins: {
+            legend: round
+              ? { display: true, position: 'right', labels: { color: text, boxWidth: 12 } }
+              : { display: false },
           },
+          scales: round
+            ? {}
+            : {
+                x: { ticks: { color: text }, grid: { color: grid } },
+                y: { ticks: { color: text }, grid: { color: grid }, beginAtZero: true },
+              },
         },
       }),
     );

@@ -18,6 +18,9 @@ const db = await startDatabase({
   ...(external ? { databaseUrl: external } : { dataDir: defaultDataDir() }),
   ...(process.env.DB_WS_PROXY ? { wsProxy: process.env.DB_WS_PROXY } : {}),
 });
+if (db.postgres) {
+  say(`PostgreSQL 18: psql postgres://demo:demo@127.0.0.1:${db.postgres.port}/ecommerce_demo`);
+}
 if (db.proxy) say(`WebSocket proxy on ${db.proxy.url}`);
 
 for (const r of await setupAll(db.cfg)) {
@@ -61,7 +64,9 @@ for (const [name, w] of [
   w.process.stderr?.on('data', relay);
 }
 
-say(`dashboard: http://localhost:${PORT}  (also ?scenario=ecommerce) — Ctrl+C stops everything`);
+say(
+  `dashboard: http://localhost:${PORT}  (?scenario=ecommerce, fraud, finance) — Ctrl+C stops everything`,
+);
 
 async function shutdown() {
   if (stopping) return;

@@ -211,7 +211,7 @@ const prices: Panel = {
   async load(db: Db) {
     return db.query(
       `SELECT symbol, name, sector, asset_class, bid, ask, mid, drift_pct,
-              updated_at = max(updated_at) OVER () AS latest
+              updated_at = max(updated_at) OVER () AND count(*) OVER (PARTITION BY updated_at) = 1 AS latest
        FROM price_snapshot ORDER BY symbol`,
     );
   },
@@ -235,7 +235,7 @@ const prices: Panel = {
           {
             label: 'Drift',
             numeric: true,
-            cell: (r) => fmt.pct(num(r.drift_pct)),
+            cell: (r) => fmt.pct(num(r.drift_pct), 2),
             className: (r) => signed(num(r.drift_pct)),
           },
         ]}

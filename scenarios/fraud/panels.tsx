@@ -219,7 +219,8 @@ const tiers: Panel = {
   async load(db: Db) {
     return db.query(
       `SELECT merchant_name, category, merchant_tier, risk_score, tier_last_changed,
-              tier_last_changed = max(tier_last_changed) OVER () AS latest
+              tier_last_changed = max(tier_last_changed) OVER ()
+                AND count(*) OVER (PARTITION BY tier_last_changed) = 1 AS latest
        FROM merchant_tier_stats ORDER BY risk_score DESC, merchant_name`,
     );
   },

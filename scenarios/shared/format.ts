@@ -10,18 +10,21 @@ const money0 = new Intl.NumberFormat('en-US', {
   currency: 'USD',
   maximumFractionDigits: 0,
 });
-const pct = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-  signDisplay: 'exceptZero',
-});
+const pctFormats = [0, 1, 2, 3].map(
+  (digits) =>
+    new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      signDisplay: 'exceptZero',
+    }),
+);
 
 export const fmt = {
   int: (n: number) => int.format(n),
   money: (n: number) => money.format(n),
   money0: (n: number) => money0.format(n),
-  /** A percentage already in percent units (12.3 -> "+12.3 %"). */
-  pct: (n: number) => `${pct.format(n)} %`,
+  /** A percentage already in percent units (12.3 -> "+12.3 %"), with 1 (or `digits`) decimals. */
+  pct: (n: number, digits = 1) => `${(pctFormats[digits] ?? pctFormats[1])?.format(n)} %`,
 };
 
 /** PostgreSQL numeric and bigint arrive as strings; every panel reads them through this. */

@@ -112,9 +112,43 @@ describe('dashboard in Chromium', () => {
       'compatibility mode — full refresh only',
     );
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'ecommerce.png'), fullPage: true });
+    await shot(page, 'ecommerce');
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  for (const [scenario, kpiLabel, title] of [
+    ['fraud', 'Transactions', 'Fraud detection · pg_trickle live demo'],
+    ['finance', 'Total VaR 95 %', 'Financial risk · pg_trickle live demo'],
+  ] as const) {
+    it(`shows the ${scenario} scenario by link, live`, async () => {
+      const { page, errors } = await open(`/?scenario=${scenario}`);
+      await expect(page.title()).resolves.toBe(title);
+      expect(await page.locator('nav a[aria-current="page"]').getAttribute('href')).toBe(
+        `/?scenario=${scenario}`,
+      );
+      const kpi = page.locator(`#body-kpis dd[data-kpi="${kpiLabel}"]`);
+      const first = await kpi.textContent();
+      const run = fetch(`${generatorUrl}/__scheduled?cron=*+*+*+*+*`);
+      await page.waitForFunction(
+        ([label, before]) =>
+          document.querySelector(`#body-kpis dd[data-kpi="${label}"]`)?.textContent !== before,
+        [kpiLabel, first] as const,
+        { timeout: 15_000, polling: 200 },
+      );
+      await run;
+      // Every panel body has content, and the status table lists the scenario's stream tables.
+      expect(await page.locator('#body-status tbody tr').count()).toBe(
+        scenario === 'fraud' ? 9 : 11,
+      );
+      await shot(page, scenario);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
 });
+
+async function shot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
