@@ -1,5 +1,6 @@
 import type { Db } from '../../db';
 import { fmt, num } from '../shared/format';
+import { tablePanel } from '../shared/table-panel';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
@@ -95,83 +96,50 @@ const categoryRevenue: Panel = {
   },
 };
 
-const topProducts: Panel = {
+const topProducts = tablePanel({
   id: 'top-products',
   title: 'Top Products',
   note: `${WINDOW_NOTE} · stream table product_sales`,
-  async load(db: Db) {
-    return db.query(
-      `SELECT product_name, category_name, units_sold, revenue, avg_selling_price
+  sql: `SELECT product_name, category_name, units_sold, revenue, avg_selling_price
        FROM product_sales ORDER BY revenue DESC, product_name LIMIT 8`,
-    );
-  },
-  render(rows: Record<string, unknown>[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: 'Product', cell: (r) => String(r.product_name) },
-          { label: 'Category', cell: (r) => String(r.category_name) },
-          { label: 'Units', numeric: true, cell: (r) => fmt.int(num(r.units_sold)) },
-          { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(num(r.revenue)) },
-          { label: 'Avg price', numeric: true, cell: (r) => fmt.money(num(r.avg_selling_price)) },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: 'Product', cell: (r) => String(r.product_name) },
+    { label: 'Category', cell: (r) => String(r.category_name) },
+    { label: 'Units', numeric: true, cell: (r) => fmt.int(num(r.units_sold)) },
+    { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(num(r.revenue)) },
+    { label: 'Avg price', numeric: true, cell: (r) => fmt.money(num(r.avg_selling_price)) },
+  ],
+});
 
-const topCustomers: Panel = {
+const topCustomers = tablePanel({
   id: 'top-customers',
   title: 'Top 10 Customers',
   note: 'stream table top_10_customers (ORDER BY … LIMIT 10)',
-  async load(db: Db) {
-    return db.query(
-      `SELECT rank, customer_name, country, order_count, total_spent, avg_order_value
+  sql: `SELECT rank, customer_name, country, order_count, total_spent, avg_order_value
        FROM top_10_customers ORDER BY rank`,
-    );
-  },
-  render(rows: Record<string, unknown>[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: '#', numeric: true, cell: (r) => String(r.rank) },
-          { label: 'Customer', cell: (r) => String(r.customer_name) },
-          { label: 'Country', cell: (r) => String(r.country) },
-          { label: 'Orders', numeric: true, cell: (r) => fmt.int(num(r.order_count)) },
-          { label: 'Spent', numeric: true, cell: (r) => fmt.money0(num(r.total_spent)) },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: '#', numeric: true, cell: (r) => String(r.rank) },
+    { label: 'Customer', cell: (r) => String(r.customer_name) },
+    { label: 'Country', cell: (r) => String(r.country) },
+    { label: 'Orders', numeric: true, cell: (r) => fmt.int(num(r.order_count)) },
+    { label: 'Spent', numeric: true, cell: (r) => fmt.money0(num(r.total_spent)) },
+  ],
+});
 
-const countryRevenue: Panel = {
+const countryRevenue = tablePanel({
   id: 'country-revenue',
   title: 'Revenue by Country',
   note: `${WINDOW_NOTE} · stream table country_revenue (reads customer_stats)`,
-  async load(db: Db) {
-    return db.query(
-      `SELECT country, customer_count, total_orders, total_revenue, avg_order_value
+  sql: `SELECT country, customer_count, total_orders, total_revenue, avg_order_value
        FROM country_revenue ORDER BY total_revenue DESC, country`,
-    );
-  },
-  render(rows: Record<string, unknown>[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: 'Country', cell: (r) => String(r.country) },
-          { label: 'Customers', numeric: true, cell: (r) => fmt.int(num(r.customer_count)) },
-          { label: 'Orders', numeric: true, cell: (r) => fmt.int(num(r.total_orders)) },
-          { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(num(r.total_revenue)) },
-          { label: 'AOV', numeric: true, cell: (r) => fmt.money(num(r.avg_order_value)) },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: 'Country', cell: (r) => String(r.country) },
+    { label: 'Customers', numeric: true, cell: (r) => fmt.int(num(r.customer_count)) },
+    { label: 'Orders', numeric: true, cell: (r) => fmt.int(num(r.total_orders)) },
+    { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(num(r.total_revenue)) },
+    { label: 'AOV', numeric: true, cell: (r) => fmt.money(num(r.avg_order_value)) },
+  ],
+});
 
 const catalogPriceImpact: Panel = {
   id: 'catalog-price-impact',

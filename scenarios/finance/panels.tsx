@@ -1,5 +1,6 @@
 import type { Db } from '../../db';
 import { fmt, num } from '../shared/format';
+import { tablePanel } from '../shared/table-panel';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
@@ -142,66 +143,44 @@ const sectors: Panel = {
   },
 };
 
-const pnl: Panel = {
+const pnl = tablePanel({
   id: 'portfolio-pnl',
   title: 'Portfolio P&L',
   note: 'stream table portfolio_pnl (L4)',
-  async load(db: Db) {
-    return db.query(
-      `SELECT portfolio_name, strategy, account_count, market_value, gross_exposure, pnl, return_pct
+  sql: `SELECT portfolio_name, strategy, account_count, market_value, gross_exposure, pnl, return_pct
        FROM portfolio_pnl ORDER BY portfolio_name`,
-    );
-  },
-  render(rows: Row[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
-          { label: 'Strategy', cell: (r) => s(r.strategy) },
-          { label: 'Gross', numeric: true, cell: (r) => fmt.money0(num(r.gross_exposure)) },
-          {
-            label: 'P&L',
-            numeric: true,
-            cell: (r) => fmt.money0(num(r.pnl)),
-            className: (r) => signed(num(r.pnl)),
-          },
-          {
-            label: 'Return',
-            numeric: true,
-            cell: (r) => fmt.pct(num(r.return_pct)),
-            className: (r) => signed(num(r.return_pct)),
-          },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
+    { label: 'Strategy', cell: (r) => s(r.strategy) },
+    { label: 'Gross', numeric: true, cell: (r) => fmt.money0(num(r.gross_exposure)) },
+    {
+      label: 'P&L',
+      numeric: true,
+      cell: (r) => fmt.money0(num(r.pnl)),
+      className: (r) => signed(num(r.pnl)),
+    },
+    {
+      label: 'Return',
+      numeric: true,
+      cell: (r) => fmt.pct(num(r.return_pct)),
+      className: (r) => signed(num(r.return_pct)),
+    },
+  ],
+});
 
-const var95: Panel = {
+const var95 = tablePanel({
   id: 'portfolio-var',
   title: 'Portfolio VaR',
   note: 'stream table portfolio_var (L8): 95 % one-day VaR, stressed ×2.5',
-  async load(db: Db) {
-    return db.query(
-      `SELECT portfolio_name, pnl, portfolio_var_95pct, stressed_var, summed_var
+  sql: `SELECT portfolio_name, pnl, portfolio_var_95pct, stressed_var, summed_var
        FROM portfolio_var ORDER BY portfolio_name`,
-    );
-  },
-  render(rows: Row[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
-          { label: 'VaR 95 %', numeric: true, cell: (r) => fmt.money0(num(r.portfolio_var_95pct)) },
-          { label: 'Stressed', numeric: true, cell: (r) => fmt.money0(num(r.stressed_var)) },
-          { label: 'Undiversified', numeric: true, cell: (r) => fmt.money0(num(r.summed_var)) },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
+    { label: 'VaR 95 %', numeric: true, cell: (r) => fmt.money0(num(r.portfolio_var_95pct)) },
+    { label: 'Stressed', numeric: true, cell: (r) => fmt.money0(num(r.stressed_var)) },
+    { label: 'Undiversified', numeric: true, cell: (r) => fmt.money0(num(r.summed_var)) },
+  ],
+});
 
 const prices: Panel = {
   id: 'price-snapshot',

@@ -1,6 +1,7 @@
 import type { Db } from '../../db';
 import { StackedBar } from '../shared/bars';
 import { fmt, num } from '../shared/format';
+import { tablePanel } from '../shared/table-panel';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
@@ -45,43 +46,32 @@ const kpis: Panel = {
   },
 };
 
-const recentAlerts: Panel = {
+const recentAlerts = tablePanel({
   id: 'recent-alerts',
   title: 'Recent HIGH / MEDIUM alerts',
   note: 'stream table risk_scores (FULL refresh, reads user_velocity and merchant_stats)',
   span: 2,
-  async load(db: Db) {
-    return db.query(
-      `SELECT txn_id, user_name, merchant_name, merchant_category, amount, risk_level,
+  sql: `SELECT txn_id, user_name, merchant_name, merchant_category, amount, risk_level,
               user_txn_count, merchant_avg_amount
        FROM risk_scores WHERE risk_level IN ('HIGH', 'MEDIUM') ORDER BY txn_id DESC LIMIT 10`,
-    );
-  },
-  render(rows: Row[]) {
-    return (
-      <Table
-        rows={rows}
-        empty="No alerts in the window."
-        columns={[
-          { label: 'Txn', numeric: true, cell: (r) => fmt.int(num(r.txn_id)) },
-          { label: 'User', cell: (r) => s(r.user_name) },
-          { label: 'Merchant', cell: (r) => s(r.merchant_name) },
-          { label: 'Category', cell: (r) => s(r.merchant_category) },
-          { label: 'Amount', numeric: true, cell: (r) => fmt.money(num(r.amount)) },
-          {
-            label: 'Merchant avg',
-            numeric: true,
-            cell: (r) => fmt.money(num(r.merchant_avg_amount)),
-          },
-          {
-            label: 'Risk',
-            cell: (r) => <span class={levelClass(r.risk_level)}>{s(r.risk_level)}</span>,
-          },
-        ]}
-      />
-    );
-  },
-};
+  empty: 'No alerts in the window.',
+  columns: [
+    { label: 'Txn', numeric: true, cell: (r) => fmt.int(num(r.txn_id)) },
+    { label: 'User', cell: (r) => s(r.user_name) },
+    { label: 'Merchant', cell: (r) => s(r.merchant_name) },
+    { label: 'Category', cell: (r) => s(r.merchant_category) },
+    { label: 'Amount', numeric: true, cell: (r) => fmt.money(num(r.amount)) },
+    {
+      label: 'Merchant avg',
+      numeric: true,
+      cell: (r) => fmt.money(num(r.merchant_avg_amount)),
+    },
+    {
+      label: 'Risk',
+      cell: (r) => <span class={levelClass(r.risk_level)}>{s(r.risk_level)}</span>,
+    },
+  ],
+});
 
 const leaderboard: Panel = {
   id: 'merchant-risk',
@@ -124,57 +114,35 @@ const leaderboard: Panel = {
   },
 };
 
-const velocity: Panel = {
+const velocity = tablePanel({
   id: 'user-velocity',
   title: 'User Velocity',
   note: 'transactions in the {window} · stream table user_velocity (1s)',
-  async load(db: Db) {
-    return db.query(
-      `SELECT user_name, country, txn_count, total_spent, avg_txn_amount, unique_merchants
+  sql: `SELECT user_name, country, txn_count, total_spent, avg_txn_amount, unique_merchants
        FROM user_velocity ORDER BY txn_count DESC, user_name LIMIT 8`,
-    );
-  },
-  render(rows: Row[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: 'User', cell: (r) => s(r.user_name) },
-          { label: 'Country', cell: (r) => s(r.country) },
-          { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.txn_count)) },
-          { label: 'Spent', numeric: true, cell: (r) => fmt.money0(num(r.total_spent)) },
-          { label: 'Merchants', numeric: true, cell: (r) => fmt.int(num(r.unique_merchants)) },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: 'User', cell: (r) => s(r.user_name) },
+    { label: 'Country', cell: (r) => s(r.country) },
+    { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.txn_count)) },
+    { label: 'Spent', numeric: true, cell: (r) => fmt.money0(num(r.total_spent)) },
+    { label: 'Merchants', numeric: true, cell: (r) => fmt.int(num(r.unique_merchants)) },
+  ],
+});
 
-const countries: Panel = {
+const countries = tablePanel({
   id: 'country-risk',
   title: 'Country overview',
   note: 'transactions in the {window} · stream table country_risk (reads user_velocity)',
-  async load(db: Db) {
-    return db.query(
-      `SELECT country, user_count, total_txns, total_volume, avg_txn_amount
+  sql: `SELECT country, user_count, total_txns, total_volume, avg_txn_amount
        FROM country_risk ORDER BY total_volume DESC, country LIMIT 10`,
-    );
-  },
-  render(rows: Row[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: 'Country', cell: (r) => s(r.country) },
-          { label: 'Users', numeric: true, cell: (r) => fmt.int(num(r.user_count)) },
-          { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.total_txns)) },
-          { label: 'Volume', numeric: true, cell: (r) => fmt.money0(num(r.total_volume)) },
-          { label: 'Avg', numeric: true, cell: (r) => fmt.money(num(r.avg_txn_amount)) },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: 'Country', cell: (r) => s(r.country) },
+    { label: 'Users', numeric: true, cell: (r) => fmt.int(num(r.user_count)) },
+    { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.total_txns)) },
+    { label: 'Volume', numeric: true, cell: (r) => fmt.money0(num(r.total_volume)) },
+    { label: 'Avg', numeric: true, cell: (r) => fmt.money(num(r.avg_txn_amount)) },
+  ],
+});
 
 const categories: Panel = {
   id: 'category-volume',
@@ -243,36 +211,25 @@ const tiers: Panel = {
   },
 };
 
-const top10: Panel = {
+const top10 = tablePanel({
   id: 'top-10-risky',
   title: 'Top 10 Risky Merchants',
   note: 'stream table top_10_risky_merchants (5s, ORDER BY … LIMIT 10)',
-  async load(db: Db) {
-    return db.query(
-      `SELECT rank, merchant_name, merchant_category, total_txns, high_risk_count,
+  sql: `SELECT rank, merchant_name, merchant_category, total_txns, high_risk_count,
               medium_risk_count, risk_rate_pct
        FROM top_10_risky_merchants ORDER BY rank`,
-    );
-  },
-  render(rows: Row[]) {
-    return (
-      <Table
-        rows={rows}
-        columns={[
-          { label: '#', numeric: true, cell: (r) => s(r.rank) },
-          { label: 'Merchant', cell: (r) => s(r.merchant_name) },
-          { label: 'HIGH', numeric: true, cell: (r) => fmt.int(num(r.high_risk_count)) },
-          { label: 'MEDIUM', numeric: true, cell: (r) => fmt.int(num(r.medium_risk_count)) },
-          {
-            label: 'Risk rate',
-            numeric: true,
-            cell: (r) => `${num(r.risk_rate_pct).toFixed(1)} %`,
-          },
-        ]}
-      />
-    );
-  },
-};
+  columns: [
+    { label: '#', numeric: true, cell: (r) => s(r.rank) },
+    { label: 'Merchant', cell: (r) => s(r.merchant_name) },
+    { label: 'HIGH', numeric: true, cell: (r) => fmt.int(num(r.high_risk_count)) },
+    { label: 'MEDIUM', numeric: true, cell: (r) => fmt.int(num(r.medium_risk_count)) },
+    {
+      label: 'Risk rate',
+      numeric: true,
+      cell: (r) => `${num(r.risk_rate_pct).toFixed(1)} %`,
+    },
+  ],
+});
 
 const summary: Panel = {
   id: 'alert-summary',
