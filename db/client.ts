@@ -88,9 +88,13 @@ export async function withDb<T>(
   }
 }
 
-/** Runs `fn` inside BEGIN/COMMIT, rolling back on any error. */
-export async function inTransaction<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  await db.query('BEGIN');
+/** Runs `fn` inside BEGIN/COMMIT, rolling back on any error; `readOnly` refuses every write. */
+export async function inTransaction<T>(
+  db: Db,
+  fn: () => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
+  await db.query(opts.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN');
   try {
     const result = await fn();
     await db.query('COMMIT');

@@ -1,6 +1,9 @@
-// Creates the dashboard's charts once and updates them in place after every htmx swap: the
-// canvases sit outside the swapped regions; each panel body carries its chart data as JSON in a
-// data attribute. No inline scripts, so the page's Content-Security-Policy holds.
+// The dashboard's only script (no inline scripts: the page's Content-Security-Policy holds).
+// - Charts are created once and updated in place after each poll: canvases sit outside the
+//   swapped regions; each panel body carries its chart data as JSON in a data attribute.
+// - Values that changed since the previous poll flash briefly.
+// - Polling pauses while the tab is hidden and polls at once when it is visible again.
+// - A failed poll shows a banner with the time of the last good data; the next good poll clears it.
 (() => {
   const charts = new Map();
   const palette = [
@@ -13,9 +16,23 @@
     '#60a5fa',
     '#facc15',
   ];
+  const poller = document.getElementById('poller');
+  const banner = document.getElementById('banner');
 
-  function css(name) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+  function dataset(ds, i, type) {
+    if (type === 'line') {
+      const color = palette[i % palette.length];
+      return { ...ds, borderColor: color, backgroundColor: color, tension: 0.3, pointRadius: 2 };
+    }
+    const round = type === 'doughnut' || type === 'pie';
+    return {
+      ...ds,
+      backgroundColor: palette,
+      borderWidth: round ? 0 : undefined,
+      borderRadius: round ? 0 : 4,
+    };
   }
 
   function updateChart(panel) {
@@ -28,41 +45,38 @@
     } catch {
       return;
     }
+    const type = canvas.dataset.chartType;
     const existing = charts.get(canvas.id);
     if (existing) {
       existing.data.labels = data.labels;
       data.datasets.forEach((ds, i) => {
         if (existing.data.datasets[i]) existing.data.datasets[i].data = ds.data;
-        else existing.data.datasets.push({ ...ds, backgroundColor: palette });
+        else existing.data.datasets.push(dataset(ds, i, type));
       });
       existing.update();
       return;
     }
     const grid = css('--grid') || 'rgba(148,163,184,.2)';
     const text = css('--muted') || '#94a3b8';
-    const type = canvas.dataset.chartType;
     const round = type === 'doughnut' || type === 'pie';
     charts.set(
       canvas.id,
       new Chart(canvas, {
         type,
-        data: {
-          labels: data.labels,
-          datasets: data.datasets.map((ds) => ({
-            ...ds,
-            backgroundColor: palette,
-            borderWidth: round ? 0 : undefined,
-            borderRadius: round ? 0 : 4,
-          })),
-        },
+        data: { labels: data.labels, datasets: data.datasets.map((ds, i) => dataset(ds, i, type)) },
         options: {
           responsive: true,
           maintainAspectRatio: false,
           animation: { duration: 400 },
           plugins: {
-            legend: round
-              ? { display: true, position: 'right', labels: { color: text, boxWidth: 12 } }
-              : { display: false },
+            legend:
+              round || data.datasets.length > 1
+                ? {
+                    display: true,
+                    position: round ? 'right' : 'bottom',
+                    labels: { color: text, boxWidth: 12 },
+                  }
+                : { display: false },
           },
           scales: round
             ? {}
@@ -79,15 +93,72 @@
     for (const panel of document.querySelectorAll('.panel')) updateChart(panel);
   }
 
-  document.addEventListener('DOMContentLoaded', updateAll);
-  document.body.addEventListener('htmx:afterSettle', () => {
-    updateAll();
-    document.getElementById('banner').hidden = true;
+  // Values keyed by (first cell of the row, column) so a re-ranked table compares like with like.
+  function values(root) {
+    const out = new Map();
+    for (const tr of root.querySelectorAll('tbody tr')) {
+      const cells = [...tr.children];
+      const key = cells[0] ? cells[0].textContent.trim() : '';
+      cells.forEach((td, i) => out.set(`${key}|${i}`, td.textContent));
+    }
+    for (const dd of root.querySelectorAll('dd[data-kpi]'))
+      out.set(`kpi|${dd.dataset.kpi}`, dd.textContent);
+    return out;
+  }
+  const previous = new Map();
+  document.body.addEventListener('htmx:oobBeforeSwap', (e) => {
+    const id = e.detail.target && e.detail.target.id;
+    if (id && id.startsWith('body-')) previous.set(id, values(e.detail.target));
   });
-  for (const failure of ['htmx:responseError', 'htmx:sendError', 'htmx:timeout']) {
-    document.body.addEventListener(failure, () => {
-      document.getElementById('banner').hidden = false;
+  document.body.addEventListener('htmx:oobAfterSwap', (e) => {
+    const id = e.detail.target && e.detail.target.id;
+    const before = id && previous.get(id);
+    const now = id && document.getElementById(id);
+    if (!before || !now) return;
+    previous.delete(id);
+    for (const tr of now.querySelectorAll('tbody tr')) {
+      const cells = [...tr.children];
+      const key = cells[0] ? cells[0].textContent.trim() : '';
+      cells.forEach((td, i) => {
+        const old = before.get(`${key}|${i}`);
+        if (old !== undefined && old !== td.textContent) td.classList.add('flash');
+      });
+    }
+    for (const dd of now.querySelectorAll('dd[data-kpi]')) {
+      const old = before.get(`kpi|${dd.dataset.kpi}`);
+      if (old !== undefined && old !== dd.textContent) dd.classList.add('flash');
+    }
+  });
+
+  function showBanner() {
+    const asOf = document.getElementById('as-of');
+    const when = document.getElementById('banner-as-of');
+    if (asOf && when) when.textContent = asOf.textContent.replace('data as of ', '');
+    banner.hidden = false;
+  }
+
+  if (poller) {
+    poller.addEventListener('htmx:beforeRequest', (e) => {
+      if (document.hidden) e.preventDefault();
+    });
+    poller.addEventListener('htmx:afterRequest', (e) => {
+      if (e.detail.successful) {
+        banner.hidden = true;
+        updateAll();
+      } else {
+        showBanner();
+      }
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && typeof htmx !== 'undefined') htmx.trigger(poller, 'poll-now');
     });
   }
-  if (document.readyState !== 'loading') updateAll();
+  document.body.addEventListener('htmx:afterSettle', updateAll);
+  document.body.addEventListener('htmx:sendError', showBanner);
+  document.body.addEventListener('htmx:timeout', showBanner);
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', updateAll);
+  else updateAll();
+  // Scroll to a deep-linked panel (e.g. #sql) once the charts have their height.
+  if (location.hash) document.querySelector(location.hash)?.scrollIntoView();
 })();

@@ -2,8 +2,16 @@
 import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db';
 import { num } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
+import { type Internals, loadInternals } from './internals';
 
 const DEFAULT_RETENTION_MINUTES = 60;
+
+/** Dashboard reads fail fast: a visitor waits for a poll, never for a hung database. */
+export const READ_OPTS = {
+  connectTimeoutMs: 4000,
+  statementTimeoutMs: 4000,
+  applicationName: 'pg_trickle_demo_dashboard',
+};
 
 export interface StreamTableStatus {
   name: string;
@@ -29,6 +37,8 @@ export interface Snapshot {
   retentionMinutes: number;
   panels: { panel: Panel; data: unknown }[];
   status: StreamTableStatus[];
+  /** pg_trickle's panels; absent when only a scenario panel was asked for. */
+  internals?: Internals;
 }
 
 export async function loadStatus(db: Db): Promise<StreamTableStatus[]> {
@@ -64,6 +74,7 @@ export async function loadSnapshot(
   cfg: DbConfig,
   scenario: Scenario,
   panels: readonly Panel[] = scenario.panels,
+  withInternals = true,
 ): Promise<Snapshot> {
   return withDb(
     cfg,
@@ -77,7 +88,10 @@ export async function loadSnapshot(
       const loaded: Snapshot['panels'] = [];
       for (const panel of panels) loaded.push({ panel, data: await panel.load(db) });
       const status = engine.kind === 'none' ? [] : await loadStatus(db);
+      const internals =
+        withInternals && engine.kind !== 'none' ? await loadInternals(db) : undefined;
       return {
+        ...(internals ? { internals } : {}),
         scenario,
         engine,
         asOf: new Date(Number(t?.now_ms)),

@@ -1,6 +1,7 @@
 import type { Engine } from '../db';
 import type { Panel, Scenario } from '../scenarios/types';
 import type { Snapshot, StreamTableStatus } from './data';
+import { internalsBodies, SqlBody, TryCards } from './internals-views';
 
 export function engineLabel(engine: Engine): string {
   if (engine.kind === 'pg_trickle') return `pg_trickle ${engine.version}`;
@@ -86,7 +87,11 @@ export function PanelShell(props: { panel: Panel; retentionMinutes: number; chil
 const ageText = (s: number | null) =>
   s === null ? 'not yet' : s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`;
 
-export function StatusTable(props: { rows: StreamTableStatus[]; engine: Engine }) {
+export function StatusTable(props: {
+  rows: StreamTableStatus[];
+  engine: Engine;
+  scenario: string;
+}) {
   if (props.rows.length === 0) return <p class="empty">No stream tables found.</p>;
   return (
     <table>
@@ -110,7 +115,9 @@ export function StatusTable(props: { rows: StreamTableStatus[]; engine: Engine }
         {props.rows.map((r) => (
           <tr>
             <td>
-              <code>{r.name}</code>
+              <a href={`/?scenario=${props.scenario}&node=${r.name}#sql`}>
+                <code>{r.name}</code>
+              </a>
             </td>
             <td>{r.refreshMode}</td>
             <td>{r.schedule ?? 'calculated'}</td>
@@ -146,7 +153,11 @@ export function StatusBody(props: { snapshot: Snapshot; oob?: boolean }) {
           contents.
         </p>
       ) : null}
-      <StatusTable rows={snapshot.status} engine={snapshot.engine} />
+      <StatusTable
+        rows={snapshot.status}
+        engine={snapshot.engine}
+        scenario={snapshot.scenario.id}
+      />
     </div>
   );
 }
@@ -166,13 +177,62 @@ export function AllFragments(props: { snapshot: Snapshot }) {
         <PanelBody panel={panel} data={data} oob />
       ))}
       <StatusBody snapshot={snapshot} oob />
+      {snapshot.internals
+        ? Object.values(internalsBodies(snapshot, snapshot.internals, true))
+        : null}
     </>
   );
 }
 
-export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[] }) {
+function SystemPanel(props: {
+  id: string;
+  title: string;
+  note: string;
+  wide?: boolean;
+  chart?: 'line';
+  children: unknown;
+}) {
+  return (
+    <section
+      class={`panel${props.wide ? ' wide' : ''}`}
+      id={`panel-${props.id}`}
+      aria-labelledby={`title-${props.id}`}
+    >
+      <header>
+        <h2 id={`title-${props.id}`}>{props.title}</h2>
+        <p class="note">{props.note}</p>
+      </header>
+      {props.chart ? (
+        <div class="chart-box">
+          <canvas
+            id={`chart-${props.id}`}
+            data-chart-type={props.chart}
+            role="img"
+            aria-label={`${props.title} chart`}
+          />
+        </div>
+      ) : null}
+      {props.children}
+    </section>
+  );
+}
+
+export interface PageProps {
+  snapshot: Snapshot;
+  scenarios: readonly Scenario[];
+  /** The page's own URL (for Open Graph). */
+  url: string;
+  /** A stream table whose SQL is open (deep link ?node=). */
+  node?: { name: string; def: { query: string; mode: string; schedule: string | null } };
+}
+
+export function Page(props: PageProps) {
   const { snapshot } = props;
   const s = snapshot.scenario;
+  const title = `${s.title} · pg_trickle live demo`;
+  const bodies = snapshot.internals
+    ? internalsBodies(snapshot, snapshot.internals, false, props.node?.name)
+    : undefined;
   return (
     <html lang="en">
       <head>
@@ -181,14 +241,23 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
         <meta name="color-scheme" content="dark light" />
         <meta
           name="htmx-config"
-          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
+          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"timeout":8000}'
         />
-        <title>{`${s.title} · pg_trickle live demo`}</title>
+        <title>{title}</title>
         <meta name="description" content={s.description} />
+        <meta property="og:type" content="website" />
+        <meta property="og:title" content={title} />
+        <meta property="og:description" content={s.description} />
+        <meta property="og:url" content={props.url} />
+        <meta property="og:site_name" content="pg_trickle live demo" />
+        <meta name="twitter:card" content="summary" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/app.css" />
       </head>
       <body>
+        <a class="skip" href="#main">
+          Skip to the dashboard
+        </a>
         <header class="top">
           <div class="brand">
             <h1>
@@ -209,27 +278,84 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
           </div>
         </header>
         <div id="banner" class="banner" role="alert" hidden>
-          Database unreachable — showing the last good data; retrying every 2 s.
+          Database unreachable — showing the data as of <span id="banner-as-of">the last poll</span>
+          ; retrying every 2 s.
         </div>
-        <main class="grid">
+        <main class="grid" id="main">
           {snapshot.panels.map(({ panel, data }) => (
             <PanelShell panel={panel} retentionMinutes={snapshot.retentionMinutes}>
               <PanelBody panel={panel} data={data} />
             </PanelShell>
           ))}
-          <section class="panel wide" id="panel-status" aria-labelledby="title-status">
-            <header>
-              <h2 id="title-status">Stream tables</h2>
-              <p class="note">pgtrickle.pgt_status() and pgt_refresh_history</p>
-            </header>
+          {bodies ? (
+            <SystemPanel
+              id="dag"
+              title="The DAG, live"
+              note="from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL"
+              wide
+            >
+              {bodies.dag}
+            </SystemPanel>
+          ) : null}
+          <SystemPanel
+            id="status"
+            title="Stream tables"
+            note="pgtrickle.pgt_status() and pgt_refresh_history"
+            wide
+          >
             <StatusBody snapshot={snapshot} />
-          </section>
+          </SystemPanel>
+          {bodies ? (
+            <>
+              <SystemPanel
+                id="history"
+                title="Refresh history"
+                note="pgtrickle.pgt_refresh_history, newest first, NO_DATA rows left out"
+              >
+                {bodies.history}
+              </SystemPanel>
+              <SystemPanel
+                id="efficiency"
+                title="Refresh efficiency"
+                note="pgtrickle.refresh_efficiency() · refreshes per minute, last 15 min"
+                chart="line"
+              >
+                {bodies.efficiency}
+              </SystemPanel>
+              <SystemPanel
+                id="advisor"
+                title="Refresh mode advisor"
+                note="pgtrickle.recommend_refresh_mode()"
+              >
+                {bodies.advisor}
+              </SystemPanel>
+            </>
+          ) : null}
+          <SystemPanel id="sql" title="SQL behind a stream table" note="its defining query">
+            <SqlBody {...(props.node ? { name: props.node.name, def: props.node.def } : {})} />
+          </SystemPanel>
+          <SystemPanel
+            id="try"
+            title="Try it"
+            note="the original demo's psql examples, run read-only against this scenario's database"
+            wide
+          >
+            <TryCards scenario={s.id} examples={s.examples} />
+          </SystemPanel>
         </main>
+        <footer class="foot">
+          <p>
+            Stream tables refreshed by <a href="https://pgxn.org/dist/pg_trickle/">pg_trickle</a>;
+            events written by a Cloudflare Cron Trigger; this page polls every 2 s and pauses while
+            hidden.
+          </p>
+        </footer>
         <div
           id="poller"
           hx-get={pollUrl(s)}
-          hx-trigger="every 2s"
+          hx-trigger="every 2s, poll-now"
           hx-swap="none"
+          hx-sync="this:drop"
           data-scenario={s.id}
         />
         <script src="/vendor/htmx.min.js" />

@@ -1,9 +1,7 @@
 // What a visitor sees, in real Chromium (Debian's package, driven by playwright-core).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROOT } from '../../scripts/stack';
+import { launch, open as openPage, shot } from './chromium';
 
 // The callbacks handed to page.evaluate/waitForFunction run in the page; these are its globals.
 interface PageChart {
@@ -19,43 +17,19 @@ declare const window: {
 };
 
 const { dashboardUrl, generatorUrl } = inject('stack');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test-results');
 
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launch();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-/** Opens the page and records console errors, page errors and CSP violations. */
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${dashboardUrl}${path}`, { waitUntil: 'load' });
-  return { page, errors };
-}
+const open = (path: string) =>
+  openPage(browser, `${dashboardUrl}${path}`, { colorScheme: 'light' });
 
 describe('dashboard in Chromium', () => {
   it('shows live data: a KPI and the chart change in place as the generator writes', async () => {
@@ -147,8 +121,3 @@ describe('dashboard in Chromium', () => {
     });
   }
 });
-
-async function shot(page: Page, name: string) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}

@@ -1,0 +1,168 @@
+// The dashboard's features, as a visitor uses them, in Chromium against the Worker in workerd.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDb } from '../../db';
+import { scenarios } from '../../scenarios';
+import '../helpers';
+import { launch, open, shot } from './chromium';
+
+// Callbacks passed to page.evaluate run in the page; these are the page globals they use.
+declare const document: {
+  hidden: boolean;
+  dispatchEvent(e: unknown): boolean;
+};
+declare function getComputedStyle(el: unknown): { overflowX: string };
+
+const { cfg, dashboardUrl } = inject('stack');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const nodes = (page: Page) =>
+  page.$$eval('#body-dag [data-node]', (els) => els.map((e) => e.getAttribute('data-node') ?? ''));
+const edges = (page: Page) =>
+  page.$$eval('#body-dag [data-edge]', (els) => els.map((e) => e.getAttribute('data-edge') ?? ''));
+
+describe('the live DAG', () => {
+  for (const s of scenarios) {
+    it(`${s.id}: draws every stream table and base table, with the real edges`, async () => {
+      const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=${s.id}`);
+      const expected = await withDb(cfg, s.database, (db) =>
+        db.query(
+          `SELECT st.pgt_name AS target, d.source_relid::regclass::text AS source
+           FROM pgtrickle.pgt_dependencies d JOIN pgtrickle.pgt_stream_tables st USING (pgt_id)`,
+        ),
+      );
+      const wantNodes = new Set([
+        ...s.streamTables.map((t) => t.name),
+        ...expected.map((e) => String(e.source)),
+      ]);
+      expect(new Set(await nodes(page))).toEqual(wantNodes);
+      expect(new Set(await edges(page))).toEqual(
+        new Set(expected.map((e) => `${e.source}->${e.target}`)),
+      );
+      if (s.id === 'fraud') {
+        const e = await edges(page);
+        expect(e).toContain('user_velocity->risk_scores');
+        expect(e).toContain('merchant_stats->risk_scores');
+      }
+      // Each stream table node shows its mode and schedule.
+      const text = await page.locator('#body-dag').textContent();
+      expect(text).toContain(s.streamTables[0]?.name);
+      expect(text).toMatch(/DIFF · (1s|2s|5s|calculated)/);
+      await shot(page, `dag-${s.id}`);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('stays readable on a phone: the graph scrolls sideways at full size', async () => {
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=finance`, { width: 390 });
+    const box = await page.locator('#body-dag svg').boundingBox();
+    const attr = await page.locator('#body-dag svg').getAttribute('width');
+    expect(box?.width).toBe(Number(attr)); // not shrunk to the phone's width
+    expect(await page.locator('#body-dag').evaluate((el) => getComputedStyle(el).overflowX)).toBe(
+      'auto',
+    );
+    await shot(page, 'phone-finance');
+    await page.context().close();
+  });
+});
+
+describe('the SQL behind a stream table', () => {
+  it('opens from a node click, with the query the engine stored', async () => {
+    const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=fraud`);
+    await page.locator('#body-dag a[aria-label^="risk_scores"]').click();
+    await page.waitForURL(/node=risk_scores/);
+    await expect(page.locator('#body-sql pre').textContent()).resolves.toContain('WITH recent AS');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens from a deep link and marks the node', async () => {
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=finance&node=portfolio_var`);
+    const [stored] = await withDb(cfg, 'finance_demo', (db) =>
+      db.query(
+        `SELECT defining_query FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'portfolio_var'`,
+      ),
+    );
+    expect(await page.locator('#body-sql pre').textContent()).toBe(String(stored?.defining_query));
+    expect(await page.locator('#body-dag g.selected').getAttribute('data-node')).toBe(
+      'portfolio_var',
+    );
+    await page.context().close();
+  });
+});
+
+describe('try it', () => {
+  it('runs a seed example read-only and shows its rows', async () => {
+    const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`);
+    await page.locator('#try-category-revenue button').click();
+    const rows = page.locator('#try-result-category-revenue tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(8);
+    expect(await page.locator('#try-result-category-revenue').textContent()).toContain('read-only');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('runs the corrected version of a seed query that cannot work as printed', async () => {
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=finance`);
+    await page.locator('#try-change-ratios button').click();
+    await page.locator('#try-result-change-ratios tbody tr').first().waitFor();
+    expect(await page.locator('#try-result-change-ratios tbody tr').count()).toBe(10);
+    await page.context().close();
+  });
+});
+
+describe('live behaviour', () => {
+  it('pauses polling while the tab is hidden and polls at once when it is shown', async () => {
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`);
+    const polls: number[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/fragments/all')) polls.push(Date.now());
+    });
+    await page.waitForTimeout(4500);
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    // Headless Chromium never hides a tab by itself, so the page is told what a browser would
+    // tell it when the visitor switches away: document.hidden and a visibilitychange event.
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+        Object.defineProperty(document, 'visibilityState', {
+          value: h ? 'hidden' : 'visible',
+          configurable: true,
+        });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await page.waitForTimeout(500);
+    const hiddenFrom = polls.length;
+    await page.waitForTimeout(5000);
+    expect(polls.length).toBe(hiddenFrom);
+    const shownAt = Date.now();
+    await setHidden(false);
+    await page.waitForTimeout(700);
+    expect(polls.length).toBe(hiddenFrom + 1);
+    expect((polls.at(-1) ?? 0) - shownAt).toBeLessThan(600);
+    await page.context().close();
+  });
+
+  it('names the scenario in the title, description and Open Graph tags', async () => {
+    for (const s of scenarios) {
+      const html = await (await fetch(`${dashboardUrl}/?scenario=${s.id}`)).text();
+      expect(html).toContain(`<title>${s.title} · pg_trickle live demo</title>`);
+      expect(html).toContain(
+        `<meta property="og:title" content="${s.title} · pg_trickle live demo"/>`,
+      );
+      expect(html).toContain(
+        `<meta property="og:url" content="${dashboardUrl}/?scenario=${s.id}"/>`,
+      );
+    }
+  });
+});
