@@ -274,7 +274,6 @@ export function Page(props: PageProps) {
           </nav>
           <div class="meta">
             <EngineBadge engine={snapshot.engine} />
-            <AsOf asOf={snapshot.asOf} />
           </div>
         </header>
         <div id="banner" class="banner" role="alert" hidden>
@@ -343,6 +342,10 @@ export function Page(props: PageProps) {
             <TryCards scenario={s.id} examples={s.examples} />
           </SystemPanel>
         </main>
+        <div class="live-pill" aria-live="off">
+          <span class="dot" aria-hidden="true" />
+          <AsOf asOf={snapshot.asOf} />
+        </div>
         <footer class="foot">
           <p>
             Stream tables refreshed by <a href="https://pgxn.org/dist/pg_trickle/">pg_trickle</a>;

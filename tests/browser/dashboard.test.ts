@@ -111,7 +111,19 @@ describe('dashboard in Chromium', () => {
         { timeout: 15_000, polling: 200 },
       );
       await run;
-      // Every panel body has content, and the status table lists the scenario's stream tables.
+      // Every chart canvas has its chart.
+      const canvases = await page.$$eval('canvas[data-chart-type]', (els) => els.map((e) => e.id));
+      expect(canvases.length).toBeGreaterThanOrEqual(2);
+      for (const id of canvases) {
+        expect(
+          await page.evaluate(
+            (cid) => Boolean(window.Chart?.getChart(document.getElementById(cid))),
+            id,
+          ),
+          id,
+        ).toBe(true);
+      }
+      // The status table lists the scenario's stream tables.
       expect(await page.locator('#body-status tbody tr').count()).toBe(
         scenario === 'fraud' ? 9 : 11,
       );
