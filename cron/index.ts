@@ -10,12 +10,14 @@ export interface GeneratorEnv {
   GENERATOR_RUN_SECONDS?: string;
   TICK_INTERVAL_MS?: string;
   RETENTION_MINUTES?: string;
+  HISTORY_RETENTION_MINUTES?: string;
 }
 
 const Settings = z.object({
   runSeconds: z.number().check(z.int(), z.gte(1), z.lte(600)),
   tickMs: z.number().check(z.int(), z.gte(100), z.lte(60_000)),
   retentionMinutes: z.number().check(z.gte(1), z.lte(7 * 24 * 60)),
+  historyMinutes: z.number().check(z.gte(5), z.lte(7 * 24 * 60)),
 });
 
 export function parseSettings(env: GeneratorEnv) {
@@ -23,6 +25,7 @@ export function parseSettings(env: GeneratorEnv) {
     runSeconds: Number(env.GENERATOR_RUN_SECONDS ?? 55),
     tickMs: Number(env.TICK_INTERVAL_MS ?? 1000),
     retentionMinutes: Number(env.RETENTION_MINUTES ?? 60),
+    historyMinutes: Number(env.HISTORY_RETENTION_MINUTES ?? 120),
   });
 }
 
@@ -35,6 +38,7 @@ export default {
       runMs: settings.runSeconds * 1000,
       tickMs: settings.tickMs,
       retentionMinutes: settings.retentionMinutes,
+      historyMinutes: settings.historyMinutes,
     });
   },
 } satisfies ExportedHandler<GeneratorEnv>;

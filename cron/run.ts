@@ -2,7 +2,7 @@
 // tick is one transaction (read state, write events, store state), so a run killed anywhere
 // resumes cleanly, and a tick is skipped when another run ticked less than 0.9 interval ago, so
 // overlapping runs do not double the rate.
-import { type Db, type DbConfig, detectEngine, inTransaction, withDb } from '../db';
+import { type Db, type DbConfig, DbError, detectEngine, inTransaction, withDb } from '../db';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
 
@@ -14,6 +14,8 @@ export interface RunOptions {
   tickMs: number;
   /** Event retention window, minutes. */
   retentionMinutes: number;
+  /** Refresh history kept, minutes (pg_trickle keeps days by default; the demo needs hours). */
+  historyMinutes?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   log?: (event: Record<string, unknown>) => void;
@@ -26,6 +28,7 @@ export interface ScenarioSummary {
   events: number;
   refreshes: number;
   pruned: number;
+  historyPruned: number;
   error?: string;
 }
 
@@ -94,6 +97,25 @@ export async function pruneEvents(
   return deleted;
 }
 
+/**
+ * Deletes refresh history older than `keepMinutes`, at most `batch` rows a call. A role that may
+ * not delete there (pg_trickle's catalog on a managed server) gets a permission error: the caller
+ * stops trying for the run; the engine's own retention still applies.
+ */
+export async function pruneHistory(db: Db, now: Date, keepMinutes: number, batch = 1000) {
+  const cutoff = new Date(now.getTime() - keepMinutes * 60_000).toISOString();
+  const rows = await db.query(
+    `WITH gone AS (
+       DELETE FROM pgtrickle.pgt_refresh_history WHERE refresh_id IN (
+         SELECT refresh_id FROM pgtrickle.pgt_refresh_history
+         WHERE start_time < $1 ORDER BY refresh_id LIMIT $2)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [cutoff, batch],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** In compatibility mode there is no background scheduler: refresh what is due, in order. */
 export async function refreshDue(db: Db, now: Date): Promise<number> {
   const rows = await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due($1)', [
@@ -101,6 +123,9 @@ export async function refreshDue(db: Db, now: Date): Promise<number> {
   ]);
   return rows.filter((r) => r.action !== 'NO_DATA').length;
 }
+
+/** Ticks between two history prunes (a batch of 1,000 rows is far more than a minute makes). */
+const HISTORY_PRUNE_EVERY = 30;
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -114,7 +139,9 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
     events: 0,
     refreshes: 0,
     pruned: 0,
+    historyPruned: 0,
   };
+  let pruneHistoryOk = true;
   const deadline = now().getTime() + opts.runMs;
   await withDb(
     opts.cfg,
@@ -133,6 +160,14 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
           summary.events += result.events;
           world = scenario.generator.updateWorld(world, result.writes);
           summary.pruned += await pruneEvents(db, scenario, started, opts.retentionMinutes);
+          if (pruneHistoryOk && result.cycle % HISTORY_PRUNE_EVERY === 0) {
+            try {
+              summary.historyPruned += await pruneHistory(db, started, opts.historyMinutes ?? 120);
+            } catch (err) {
+              if (!(err instanceof DbError && err.kind === 'permission')) throw err;
+              pruneHistoryOk = false;
+            }
+          }
           if (engine.kind === 'compat') summary.refreshes += await refreshDue(db, now());
         } else if (result.reason === 'not_bootstrapped') {
           throw new Error(`${scenario.database} is not bootstrapped (run npm run db:setup)`);
@@ -164,7 +199,16 @@ export async function runGenerator(opts: RunOptions): Promise<ScenarioSummary[]>
     const scenario = opts.scenarios[i]?.id ?? '?';
     if (r.status === 'fulfilled') return r.value;
     const error = r.reason instanceof Error ? r.reason.message : String(r.reason);
-    return { scenario, ticks: 0, skipped: 0, events: 0, refreshes: 0, pruned: 0, error };
+    return {
+      scenario,
+      ticks: 0,
+      skipped: 0,
+      events: 0,
+      refreshes: 0,
+      pruned: 0,
+      historyPruned: 0,
+      error,
+    };
   });
   for (const s of summaries) {
     log({

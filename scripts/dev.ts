@@ -2,9 +2,19 @@
 // (or uses DATABASE_URL), our WebSocket proxy, the bootstrap, the dashboard Worker on :8080 and
 // the generator Worker, whose scheduled handler is triggered once a minute as the Cron Trigger
 // would (wrangler dev never fires crons by itself).
+import { scenarios } from '../scenarios';
 import { dbVars, defaultDataDir, setupAll, startDatabase, startWrangler } from './stack';
 
 const PORT = Number(process.env.PORT ?? 8080);
+const HOST = process.env.HOST ?? '127.0.0.1';
+// Which scenario `/` shows (all three always run); Docker Compose passes DEMO_SCENARIO.
+const DEFAULT_SCENARIO = process.env.DEMO_SCENARIO ?? 'ecommerce';
+if (!scenarios.some((s) => s.id === DEFAULT_SCENARIO)) {
+  console.error(
+    `DEMO_SCENARIO=${DEFAULT_SCENARIO} is not a scenario; choose one of: ${scenarios.map((s) => s.id).join(', ')}`,
+  );
+  process.exit(2);
+}
 const t0 = Date.now();
 const say = (msg: string) => console.log(`[dev +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -31,7 +41,7 @@ for (const r of await setupAll(db.cfg)) {
 
 const vars = dbVars(db.cfg);
 const [dashboard, generator] = await Promise.all([
-  startWrangler({ port: PORT, vars }),
+  startWrangler({ port: PORT, ip: HOST, vars: { ...vars, DEFAULT_SCENARIO } }),
   startWrangler({ env: 'generator', vars, testScheduled: true }),
 ]);
 say(`generator Worker on ${generator.url} (runs every minute)`);

@@ -131,6 +131,8 @@ export interface WranglerDev {
 export async function startWrangler(opts: {
   env?: 'generator';
   port?: number;
+  /** Interface to listen on (0.0.0.0 inside a container). Default 127.0.0.1. */
+  ip?: string;
   vars: Record<string, string>;
   testScheduled?: boolean;
   echo?: boolean;
@@ -141,7 +143,7 @@ export async function startWrangler(opts: {
     join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
     'dev',
     '--ip',
-    '127.0.0.1',
+    opts.ip ?? '127.0.0.1',
     '--port',
     String(port),
     '--inspector-port',

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { pruneEvents, refreshDue, tickOnce } from '../../cron/run';
+import { pruneEvents, pruneHistory, refreshDue, tickOnce } from '../../cron/run';
 import { type Db, withDb } from '../../db';
 import { compareStreamTable } from '../../db/verify';
 import { ecommerce } from '../../scenarios/ecommerce';
@@ -183,6 +183,31 @@ describe('generator run safety', () => {
       expect(await old()).toBe(0);
       const [recent] = await db.query('SELECT count(*) AS n FROM orders');
       expect(Number(recent?.n)).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('refresh history pruning', () => {
+  it('deletes history older than the window in bounded batches and keeps the rest', async () => {
+    const scenario = await freshScenario(cfg, ecommerce, 'history');
+    await withDb(cfg, scenario.database, async (db) => {
+      const now = new Date(Date.now() + 3_600_000);
+      await db.query(
+        `INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, start_time, end_time, action, status, initiated_by)
+         SELECT (SELECT min(pgt_id) FROM pgtrickle.pgt_stream_tables), $1::timestamptz - interval '5 hours',
+                $1::timestamptz - interval '5 hours', 'NO_DATA', 'COMPLETED', 'SCHEDULER'
+         FROM generate_series(1, 30)`,
+        [now.toISOString()],
+      );
+      const count = async () =>
+        Number((await db.query('SELECT count(*) AS n FROM pgtrickle.pgt_refresh_history'))[0]?.n);
+      const before = await count();
+      expect(await pruneHistory(db, now, 120, 20)).toBe(20);
+      expect(await pruneHistory(db, now, 120, 20)).toBe(10);
+      expect(await pruneHistory(db, now, 120, 20)).toBe(0);
+      expect(await count()).toBe(before - 30);
+      // The bootstrap's own INITIAL refreshes are an hour old on this clock: kept.
+      expect(await count()).toBeGreaterThanOrEqual(6);
     });
   });
 });
