@@ -5,14 +5,18 @@ import { secureHeaders } from 'hono/secure-headers';
 import { DbError, inTransaction, parseDbConfig, withDb } from '../db';
 import { DEFAULT_SCENARIO, findScenario, scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
+import { cached, defaultCache } from './cache';
 import { loadSnapshot, READ_OPTS } from './data';
 import type { DashboardEnv } from './env';
+import { checkScenario } from './health';
 import { loadDefiningQuery } from './internals';
 import { SqlBody, TryResult } from './internals-views';
-import { AllFragments, Page, PanelBody, StatusBody } from './views';
+import { AllFragments, ErrorFragment, ErrorPage, Page, PanelBody, StatusBody } from './views';
 
 const app = new Hono<{ Bindings: DashboardEnv }>();
 const TRY_ROW_LIMIT = 50;
+/** How long a fragment is shared at the edge: the page polls every 2 s. */
+const FRAGMENT_TTL_S = 1;
 
 app.use(
   '*',
@@ -32,6 +36,33 @@ app.use(
     xFrameOptions: 'DENY',
   }),
 );
+
+const MAX_URL = 2048;
+
+// Only GET and HEAD exist here; anything else is a clear 405, before any work.
+app.use('*', async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    c.header('Allow', 'GET, HEAD');
+    return c.text('Method not allowed: this dashboard only answers GET.', 405);
+  }
+  if (c.req.url.length > MAX_URL) return c.text('URL too long.', 414);
+  return next();
+});
+
+// Per-client rate limit on fragments (the Workers rate limiting binding, where configured):
+// generous for a page polling every 2 s, a stop for floods.
+app.use('/fragments/*', async (c, next) => {
+  const limiter = c.env.FRAGMENT_LIMITER;
+  if (limiter && c.env.RATE_LIMIT !== 'off') {
+    const key = c.req.header('cf-connecting-ip') ?? 'unknown';
+    const { success } = await limiter.limit({ key });
+    if (!success) {
+      c.header('Retry-After', '10');
+      return c.text('Too many requests from this client; slow down.', 429);
+    }
+  }
+  return next();
+});
 
 /** The scenario named by ?scenario=, the configured default when absent; 404 when unknown. */
 function scenarioFor(id: string | undefined, env: DashboardEnv): Scenario {
@@ -128,42 +159,95 @@ app.get('/fragments/try', async (c) => {
   return c.html(<TryResult rows={rows} ms={Date.now() - t0} limit={TRY_ROW_LIMIT} />);
 });
 
+/**
+ * Panel fragments, shared by every visitor of a scenario: cached at the edge for a second and
+ * computed once per key however many pollers ask at the same moment.
+ */
 app.get('/fragments/:panel', async (c) => {
   const scenario = scenarioFor(nameParam(c, 'scenario'), c.env);
   const id = c.req.param('panel');
-  c.header('Cache-Control', 'no-store');
-  const cfg = parseDbConfig(c.env);
-  if (id === 'all') {
-    return c.html(<AllFragments snapshot={await loadSnapshot(cfg, scenario)} />);
-  }
-  if (id === 'status') {
-    return c.html(<StatusBody snapshot={await loadSnapshot(cfg, scenario, [], false)} />);
-  }
   const panel = scenario.panels.find((p) => p.id === id);
-  if (!panel) {
+  if (id !== 'all' && id !== 'status' && !panel) {
     const valid = ['all', 'status', ...scenario.panels.map((p) => p.id)].join(', ');
     throw new HTTPException(404, { message: `Unknown panel. Valid panels: ${valid}.` });
   }
-  const snapshot = await loadSnapshot(cfg, scenario, [panel], false);
-  const loaded = snapshot.panels[0];
-  return c.html(loaded ? <PanelBody panel={loaded.panel} data={loaded.data} /> : '');
+  const cfg = parseDbConfig(c.env);
+  const compute = async () => {
+    if (id === 'all') return c.html(<AllFragments snapshot={await loadSnapshot(cfg, scenario)} />);
+    if (id === 'status') {
+      return c.html(<StatusBody snapshot={await loadSnapshot(cfg, scenario, [], false)} />);
+    }
+    const snapshot = await loadSnapshot(cfg, scenario, panel ? [panel] : [], false);
+    const loaded = snapshot.panels[0];
+    return c.html(loaded ? <PanelBody panel={loaded.panel} data={loaded.data} /> : '');
+  };
+  if (c.env.EDGE_CACHE === 'off') return compute();
+  const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
+  return cached(key, FRAGMENT_TTL_S, compute, {
+    cache: defaultCache(),
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  });
 });
 
-app.notFound((c) => c.text('Not found. The dashboard is at /.', 404));
+/**
+ * For monitors: database reachability, engine, generator freshness and stream table staleness
+ * per scenario; 200 when all is well, 503 with the reasons otherwise.
+ */
+app.get('/healthz', async (c) => {
+  const cfg = parseDbConfig(c.env);
+  const checks = await Promise.all(scenarios.map((s) => checkScenario(cfg, s)));
+  const problems = checks.flatMap((x) => x.problems.map((p) => `${x.scenario}: ${p}`));
+  c.header('Cache-Control', 'no-store');
+  return c.json(
+    { ok: problems.length === 0, problems, scenarios: checks },
+    problems.length ? 503 : 200,
+  );
+});
 
+app.notFound(() => {
+  throw new HTTPException(404, { message: 'Not found.' });
+});
+
+/**
+ * One answer for every failure: a fragment for htmx under /fragments/, a small page with links to
+ * the valid scenarios elsewhere. Messages never echo the request.
+ */
 app.onError((err, c) => {
-  if (err instanceof HTTPException) return c.text(err.message, err.status);
-  if (err instanceof DbError && (err.kind === 'unavailable' || err.kind === 'timeout')) {
+  let status: 400 | 404 | 414 | 500 | 503 = 500;
+  let message = 'Internal error.';
+  if (err instanceof HTTPException) {
+    status = err.status === 400 || err.status === 404 || err.status === 414 ? err.status : 500;
+    message = err.message;
+  } else if (err instanceof DbError && (err.kind === 'unavailable' || err.kind === 'timeout')) {
     console.error(
-      JSON.stringify({ msg: 'database unreachable', kind: err.kind, path: c.req.path }),
+      JSON.stringify({
+        msg: 'database unreachable',
+        kind: err.kind,
+        path: c.req.path,
+        level: 'warn',
+      }),
     );
     c.header('Retry-After', '2');
-    return c.text('Database unreachable; retrying.', 503);
+    status = 503;
+    message = 'Database unreachable; retrying.';
+  } else {
+    console.error(
+      JSON.stringify({
+        msg: 'request failed',
+        path: c.req.path,
+        error: String(err),
+        level: 'error',
+      }),
+    );
   }
-  console.error(
-    JSON.stringify({ msg: 'request failed', path: c.req.path, error: String(err), level: 'error' }),
+  c.header('Cache-Control', 'no-store');
+  if (c.req.path.startsWith('/fragments/')) {
+    return c.html(<ErrorFragment status={status} message={message} />, status);
+  }
+  return c.html(
+    `<!doctype html>${String(<ErrorPage status={status} message={message} scenarios={scenarios} />)}`,
+    status,
   );
-  return c.text('Internal error.', 500);
 });
 
 export default app;

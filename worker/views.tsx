@@ -368,3 +368,45 @@ export function Page(props: PageProps) {
     </html>
   );
 }
+
+export function ErrorFragment(props: { status: number; message: string }) {
+  return (
+    <div class="error-fragment" role="alert">
+      {props.status === 503
+        ? 'Database unreachable; retrying.'
+        : `${props.status}: ${props.message}`}
+    </div>
+  );
+}
+
+export function ErrorPage(props: {
+  status: number;
+  message: string;
+  scenarios: readonly Scenario[];
+}) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.status} · pg_trickle live demo`}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/app.css" />
+      </head>
+      <body>
+        <main class="error-page">
+          <h1>{props.status === 503 ? 'The database is unreachable' : `${props.status}`}</h1>
+          <p>{props.message}</p>
+          <p>The live scenarios:</p>
+          <ul>
+            {props.scenarios.map((s) => (
+              <li>
+                <a href={`/?scenario=${s.id}`}>{s.title}</a> — {s.description}
+              </li>
+            ))}
+          </ul>
+        </main>
+      </body>
+    </html>
+  );
+}

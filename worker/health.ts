@@ -1,0 +1,71 @@
+// What /healthz reports for one scenario, read over one short connection.
+import { type DbConfig, detectEngine, toDbError, withDb } from '../db';
+import type { Scenario } from '../scenarios/types';
+import { READ_OPTS } from './data';
+
+/** A cron run starts every minute and ticks for ~55 s: older than this means it stopped. */
+export const GENERATOR_STALE_S = 120;
+/** A stream table on a fixed schedule this far behind is stale. */
+export const STALENESS_LIMIT_S = 60;
+
+export interface ScenarioHealth {
+  scenario: string;
+  database: 'reachable' | 'unreachable';
+  engine?: string;
+  generatorLastTickAgeS?: number | null;
+  maxStalenessS?: number | null;
+  unhealthyStreamTables?: string[];
+  problems: string[];
+}
+
+export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<ScenarioHealth> {
+  try {
+    return await withDb(
+      cfg,
+      s.database,
+      async (db) => {
+        const engine = await detectEngine(db);
+        const [row] = await db.query(
+          `SELECT (SELECT extract(epoch FROM now() - last_tick_at) FROM demo_meta.generator_state) AS tick_age,
+                  (SELECT max(extract(epoch FROM staleness)) FROM pgtrickle.pgt_status() WHERE schedule IS NOT NULL) AS staleness,
+                  (SELECT array_agg(name ORDER BY name) FROM pgtrickle.pgt_status() WHERE status <> 'ACTIVE') AS unhealthy`,
+        );
+        const age =
+          row?.tick_age === null || row?.tick_age === undefined ? null : Number(row.tick_age);
+        const staleness =
+          row?.staleness === null || row?.staleness === undefined ? null : Number(row.staleness);
+        const unhealthy = ((row?.unhealthy as string[] | null) ?? []).map((n) =>
+          n.replace(/^public\./, ''),
+        );
+        const problems: string[] = [];
+        if (engine.kind === 'none') problems.push('no stream table engine');
+        if (age === null || age > GENERATOR_STALE_S)
+          problems.push('generator has not ticked recently');
+        if (staleness !== null && staleness > STALENESS_LIMIT_S)
+          problems.push('stream tables are stale');
+        if (unhealthy.length > 0) problems.push(`not ACTIVE: ${unhealthy.join(', ')}`);
+        return {
+          scenario: s.id,
+          database: 'reachable' as const,
+          engine: engine.kind === 'none' ? 'none' : `${engine.kind} ${engine.version}`,
+          generatorLastTickAgeS: age,
+          maxStalenessS: staleness,
+          unhealthyStreamTables: unhealthy,
+          problems,
+        };
+      },
+      { ...READ_OPTS, connectTimeoutMs: 3000, statementTimeoutMs: 3000 },
+    );
+  } catch (err) {
+    const e = toDbError(err);
+    return {
+      scenario: s.id,
+      database: 'unreachable',
+      problems: [
+        e.kind === 'unavailable' || e.kind === 'timeout'
+          ? 'database unreachable'
+          : `error (${e.kind})`,
+      ],
+    };
+  }
+}
