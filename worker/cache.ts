@@ -6,6 +6,7 @@
 // Written by hand: no maintained library does request coalescing on the Workers Cache API.
 
 interface Computed {
+  at: number;
   status: number;
   headers: [string, string][];
   body: string;
@@ -36,14 +37,15 @@ const respond = (c: Computed, how: string) => {
  */
 export async function cached(
   key: string,
-  ttlSeconds: number,
+  ttlMs: number,
   compute: () => Promise<Response>,
   opts: { cache?: EdgeCache | undefined; waitUntil?: (p: Promise<unknown>) => void } = {},
 ): Promise<Response> {
   const { cache } = opts;
   const request = new Request(key, { method: 'GET' });
   const hit = await cache?.match(request);
-  if (hit) {
+  // The Cache API counts whole seconds; the age is checked to the millisecond here.
+  if (hit && Date.now() - Number(hit.headers.get('X-Computed-At') ?? 0) < ttlMs) {
     const res = new Response(hit.body, hit);
     res.headers.set('X-Cache', 'HIT');
     return res;
@@ -54,13 +56,15 @@ export async function cached(
     try {
       const res = await compute();
       const computed: Computed = {
+        at: Date.now(),
         status: res.status,
         headers: [...res.headers.entries()],
         body: await res.text(),
       };
       if (res.status === 200) {
         const headers = new Headers(res.headers);
-        headers.set('Cache-Control', `public, max-age=${ttlSeconds}`);
+        headers.set('Cache-Control', `public, max-age=${Math.ceil(ttlMs / 1000)}`);
+        headers.set('X-Computed-At', String(computed.at));
         computed.headers = [...headers.entries()];
         const put = cache?.put(request, new Response(computed.body, { status: 200, headers }));
         if (put) opts.waitUntil ? opts.waitUntil(put) : await put;

@@ -23,6 +23,8 @@ export interface RunningProxy {
   port: number;
   url: string;
   connections(): number;
+  /** Connections accepted since start (each is one database session). */
+  total(): number;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
   const log = opts.log ?? (() => {});
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const open = new Set<WebSocket>();
+  let accepted = 0;
 
   const server: Server = createServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain' });
@@ -92,6 +95,7 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       open.add(ws);
+      accepted++;
       const tcp = connect({ host: target.host, port: target.port });
       tcp.setNoDelay(true);
       const pending: Buffer[] = [];
@@ -138,6 +142,7 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
         port: addr.port,
         url: `ws://${host.includes(':') ? `[${host}]` : host}:${addr.port}/v1`,
         connections: () => open.size,
+        total: () => accepted,
         close: () =>
           new Promise<void>((done) => {
             for (const ws of open) ws.terminate();
