@@ -1,6 +1,6 @@
 import { Client, neonConfig } from '@neondatabase/serverless';
 import { type DbConfig, urlForDatabase } from './config';
-import { toDbError } from './errors';
+import { DbError, toDbError } from './errors';
 
 export type Row = Record<string, unknown>;
 
@@ -65,11 +65,25 @@ export async function withDb<T>(
   });
   // A connection dropped while idle must not become an unhandled rejection.
   client.on('error', () => {});
+  const connectTimeout = opts.connectTimeoutMs ?? 5000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await client.connect();
+    // The driver does not always notice a proxy that closes the socket during the handshake
+    // (e.g. the database refused the proxy's TCP connection): enforce the timeout ourselves.
+    await Promise.race([
+      client.connect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new DbError('unavailable', `no connection within ${connectTimeout} ms`)),
+          connectTimeout,
+        );
+      }),
+    ]);
   } catch (err) {
-    await client.end().catch(() => {});
+    void client.end().catch(() => {});
     throw toDbError(err);
+  } finally {
+    clearTimeout(timer);
   }
   const db: Db = {
     async query(text, params = []) {
@@ -84,7 +98,8 @@ export async function withDb<T>(
   try {
     return await fn(db);
   } finally {
-    await client.end().catch(() => {});
+    // Closing a connection whose socket already died can hang: wait a moment, not forever.
+    await Promise.race([client.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
   }
 }
 

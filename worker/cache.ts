@@ -39,7 +39,7 @@ export async function cached(
   key: string,
   ttlMs: number,
   compute: () => Promise<Response>,
-  opts: { cache?: EdgeCache | undefined; waitUntil?: (p: Promise<unknown>) => void } = {},
+  opts: { cache?: EdgeCache | undefined } = {},
 ): Promise<Response> {
   const { cache } = opts;
   const request = new Request(key, { method: 'GET' });
@@ -53,10 +53,12 @@ export async function cached(
   const pending = inFlight.get(key);
   if (pending) return respond(await pending, 'COALESCED');
   const work = (async (): Promise<Computed> => {
+    // Age counts from the start of the computation: the data is at least that old.
+    const startedAt = Date.now();
     try {
       const res = await compute();
       const computed: Computed = {
-        at: Date.now(),
+        at: startedAt,
         status: res.status,
         headers: [...res.headers.entries()],
         body: await res.text(),
@@ -66,8 +68,9 @@ export async function cached(
         headers.set('Cache-Control', `public, max-age=${Math.ceil(ttlMs / 1000)}`);
         headers.set('X-Computed-At', String(computed.at));
         computed.headers = [...headers.entries()];
-        const put = cache?.put(request, new Response(computed.body, { status: 200, headers }));
-        if (put) opts.waitUntil ? opts.waitUntil(put) : await put;
+        // Stored before this computation stops being "in flight": otherwise requests arriving
+        // between the two would each compute again.
+        await cache?.put(request, new Response(computed.body, { status: 200, headers }));
       }
       return computed;
     } finally {

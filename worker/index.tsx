@@ -187,10 +187,7 @@ app.get('/fragments/:panel', async (c) => {
   };
   if (c.env.EDGE_CACHE === 'off') return compute();
   const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
-  return cached(key, FRAGMENT_TTL_MS, compute, {
-    cache: defaultCache(),
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-  });
+  return cached(key, FRAGMENT_TTL_MS, compute, { cache: defaultCache() });
 });
 
 /**

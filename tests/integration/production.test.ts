@@ -1,0 +1,196 @@
+// What the public URL must withstand: bad input, many visitors, a stream table in trouble, a
+// monitor asking for health, a generator run with the database gone.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runGenerator } from '../../cron/run';
+import { withDb } from '../../db';
+import { type RunningProxy, startWsProxy } from '../../db/local/ws-proxy';
+import { scenarios } from '../../scenarios';
+import { dbVars, startWrangler, type WranglerDev } from '../../scripts/stack';
+import '../helpers';
+
+const { cfg, dashboardUrl, generatorUrl } = inject('stack');
+
+interface Health {
+  ok: boolean;
+  problems: string[];
+  scenarios: {
+    scenario: string;
+    database: string;
+    engine?: string;
+    generatorLastTickAgeS?: number;
+    maxStalenessS?: number;
+    unhealthyStreamTables?: string[];
+  }[];
+}
+const get = (path: string, init?: RequestInit) =>
+  fetch(`${dashboardUrl}${path}`, { redirect: 'manual', ...init });
+
+describe('bad input', () => {
+  const long = `/?scenario=ecommerce&x=${'a'.repeat(3000)}`;
+  const table: [string, number, RequestInit?][] = [
+    ['/?scenario=nope', 404],
+    ['/?scenario=ECOMMERCE', 400],
+    ['/?scenario=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 400],
+    ['/?scenario=ecommerce&node=nope', 404],
+    ['/?scenario=ecommerce&node=..%2F..%2Fetc', 400],
+    ['/fragments/nope?scenario=ecommerce', 404],
+    ['/fragments/all?scenario=fraud%00', 400],
+    ['/fragments/all?scenario=nope', 404],
+    ['/fragments/sql?scenario=finance', 400],
+    ['/fragments/sql?scenario=finance&node=nope', 404],
+    ['/fragments/try?scenario=fraud&q=manual-refresh', 404], // writes: never offered
+    ['/fragments/try?scenario=fraud&q=1%27%20or%201%3D1', 400],
+    ['/fragments/try?scenario=fraud', 404],
+    ['/nope', 404],
+    ['/fragments', 404],
+    [long, 414],
+    ['/', 405, { method: 'POST', body: 'x' }],
+    ['/fragments/all?scenario=ecommerce', 405, { method: 'DELETE' }],
+  ];
+  for (const [path, status, init] of table) {
+    it(`${init?.method ?? 'GET'} ${path.slice(0, 60)} → ${status}`, async () => {
+      const res = await get(path, init);
+      expect(res.status).toBe(status);
+      const body = await res.text();
+      expect(body).not.toContain('<script>alert');
+      expect(body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      if (status === 405) expect(res.headers.get('allow')).toBe('GET, HEAD');
+    });
+  }
+
+  it('answers an unknown scenario with a page that links to the valid ones', async () => {
+    const html = await (await get('/?scenario=nope')).text();
+    for (const s of scenarios) expect(html).toContain(`href="/?scenario=${s.id}"`);
+  });
+
+  it('answers a fragment error with a fragment, not a page', async () => {
+    const html = await (await get('/fragments/nope?scenario=ecommerce')).text();
+    expect(html).toMatch(/^<div class="error-fragment"/);
+    expect(html).toContain('Valid panels: all, status, kpis');
+  });
+});
+
+describe('one computation per poll interval, however many visitors', () => {
+  let dash: WranglerDev;
+  let proxy: RunningProxy;
+  beforeAll(async () => {
+    // A dashboard of its own, on the shared database but through a proxy of this test's, whose
+    // connection count is the number of database sessions the dashboard opened; without the
+    // per-client rate limit (all pollers here share one address).
+    proxy = await startWsProxy();
+    dash = await startWrangler({
+      vars: { ...dbVars({ ...cfg, DB_WS_PROXY: proxy.url }), RATE_LIMIT: 'off' },
+    });
+  });
+  afterAll(async () => {
+    await dash?.stop();
+    await proxy?.close();
+  });
+
+  it('shares a fragment between concurrent requests (cache or coalescing)', async () => {
+    await new Promise((r) => setTimeout(r, 2000)); // let any cached copy expire
+    const res = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${dash.url}/fragments/all?scenario=fraud`)),
+    );
+    const how = res.map((r) => r.headers.get('x-cache'));
+    expect(res.every((r) => r.status === 200)).toBe(true);
+    expect(how.filter((h) => h === 'MISS').length).toBe(1);
+    const again = await fetch(`${dash.url}/fragments/all?scenario=fraud`);
+    expect(again.headers.get('x-cache')).toBe('HIT');
+  });
+
+  /** Database sessions opened by the dashboard per second while `n` pollers poll every 2 s. */
+  async function sessionsPerSecond(n: number, seconds: number): Promise<number> {
+    await new Promise((r) => setTimeout(r, 2000)); // start with nothing cached
+    const before = proxy.total();
+    const stopAt = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, (2000 * i) / n)); // spread over the interval
+        while (Date.now() < stopAt) {
+          const t = Date.now();
+          const res = await fetch(`${dash.url}/fragments/all?scenario=ecommerce`);
+          await res.arrayBuffer();
+          await new Promise((r) => setTimeout(r, Math.max(0, 2000 - (Date.now() - t))));
+        }
+      }),
+    );
+    return (proxy.total() - before) / seconds;
+  }
+
+  it('costs about the same database load for 200 pollers as for one (≤ 1.2×)', async () => {
+    const one = await sessionsPerSecond(1, 20);
+    const many = await sessionsPerSecond(200, 20);
+    console.log(
+      `database sessions per second on /fragments/all: 1 poller ${one.toFixed(2)}, 200 pollers ${many.toFixed(2)}, ratio ${(many / one).toFixed(2)}`,
+    );
+    expect(one).toBeGreaterThan(0.4);
+    expect(many / one).toBeLessThanOrEqual(1.2);
+  }, 60_000);
+});
+
+describe('a stream table in trouble', () => {
+  it('shows ERROR and SUSPENDED tables as such, and /healthz names them', async () => {
+    await withDb(cfg, 'fraud_demo', (db) =>
+      db.query(
+        `UPDATE pgtrickle.pgt_stream_tables SET status = 'SUSPENDED', consecutive_errors = 3 WHERE pgt_name = 'alert_summary'`,
+      ),
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 2000)); // past the shared fragment's lifetime
+      const html = await (await get('/fragments/all?scenario=fraud')).text();
+      expect(html).toContain('<span class="status status-suspended">SUSPENDED</span>');
+      expect(html).toMatch(
+        /data-node="alert_summary"[^>]*>|class="[^"]*status-suspended[^"]*" data-node="alert_summary"/,
+      );
+      const health = (await (await get('/healthz')).json()) as Health;
+      const fraud = health.scenarios.find((s) => s.scenario === 'fraud');
+      expect(fraud?.unhealthyStreamTables).toEqual(['alert_summary']);
+      expect(health.ok).toBe(false);
+    } finally {
+      await withDb(cfg, 'fraud_demo', (db) =>
+        db.query(
+          `UPDATE pgtrickle.pgt_stream_tables SET status = 'ACTIVE', consecutive_errors = 0 WHERE pgt_name = 'alert_summary'`,
+        ),
+      );
+    }
+  });
+});
+
+describe('/healthz', () => {
+  it('reports reachability, engine, generator freshness and staleness, 200 when all is well', async () => {
+    await fetch(`${generatorUrl}/__scheduled?cron=*+*+*+*+*`); // the generator has just ticked
+    const res = await get('/healthz');
+    const body = (await res.json()) as Health;
+    expect(body.scenarios.map((s) => s.scenario)).toEqual(['ecommerce', 'fraud', 'finance']);
+    for (const s of body.scenarios) {
+      expect(s).toMatchObject({ database: 'reachable', engine: 'compat 0.67.0-compat' });
+      expect(s.generatorLastTickAgeS).toBeLessThan(30);
+      expect(typeof s.maxStalenessS).toBe('number');
+    }
+    expect(res.status).toBe(body.ok ? 200 : 503);
+    expect(body.ok, JSON.stringify(body.problems)).toBe(true);
+  });
+});
+
+describe('generator run with the database gone', () => {
+  it('logs the failure per scenario and exits promptly', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const t0 = Date.now();
+    const gone = { ...cfg, DATABASE_URL: 'postgres://demo:demo@127.0.0.1:1/postgres' };
+    const summaries = await runGenerator({
+      cfg: gone,
+      scenarios,
+      runMs: 30_000,
+      tickMs: 1000,
+      retentionMinutes: 60,
+      log: (e) => logs.push(e),
+    });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(summaries.every((s) => s.error && s.ticks === 0)).toBe(true);
+    expect(logs).toHaveLength(3);
+    expect(logs.every((l) => l.level === 'error' && l.msg === 'generator run')).toBe(true);
+  });
+});
