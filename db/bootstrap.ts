@@ -4,6 +4,7 @@ import { type Db, withDb } from './client';
 import type { DbConfig } from './config';
 import { detectEngine, type Engine } from './engine';
 import { DbError } from './errors';
+import { ensureRoles, grantScenario, type RolePasswords, rolePasswords } from './roles';
 
 export interface StreamTableSpec {
   name: string;
@@ -86,8 +87,10 @@ export async function bootstrapScenario(
   cfg: DbConfig,
   spec: BootstrapSpec,
   compatSql: string,
+  passwords: RolePasswords = rolePasswords({}),
 ): Promise<BootstrapResult> {
   const createdDatabase = await ensureDatabase(cfg, spec.database);
+  await ensureRoles(cfg, passwords);
   return withDb(
     cfg,
     spec.database,
@@ -134,6 +137,7 @@ export async function bootstrapScenario(
         created.push(st.name);
       }
       const engine = await detectEngine(db);
+      await grantScenario(db, spec.database, engine.kind === 'compat');
       await db.query("SELECT pg_advisory_unlock(hashtext('demo.bootstrap'))");
       return {
         database: spec.database,

@@ -3,7 +3,14 @@
 // the generator Worker, whose scheduled handler is triggered once a minute as the Cron Trigger
 // would (wrangler dev never fires crons by itself).
 import { scenarios } from '../scenarios';
-import { dbVars, defaultDataDir, setupAll, startDatabase, startWrangler } from './stack';
+import {
+  dbVars,
+  defaultDataDir,
+  roleConfigs,
+  setupAll,
+  startDatabase,
+  startWrangler,
+} from './stack';
 
 const PORT = Number(process.env.PORT ?? 8080);
 const HOST = process.env.HOST ?? '127.0.0.1';
@@ -39,10 +46,12 @@ for (const r of await setupAll(db.cfg)) {
   );
 }
 
-const vars = dbVars(db.cfg);
+// Least privilege, as deployed: the dashboard reads as demo_reader, the generator writes as
+// demo_writer (both created by the bootstrap).
+const roles = roleConfigs(db.cfg);
 const [dashboard, generator] = await Promise.all([
-  startWrangler({ port: PORT, ip: HOST, vars: { ...vars, DEFAULT_SCENARIO } }),
-  startWrangler({ env: 'generator', vars, testScheduled: true }),
+  startWrangler({ port: PORT, ip: HOST, vars: { ...dbVars(roles.reader), DEFAULT_SCENARIO } }),
+  startWrangler({ env: 'generator', vars: dbVars(roles.writer), testScheduled: true }),
 ]);
 say(`generator Worker on ${generator.url} (runs every minute)`);
 

@@ -12,6 +12,7 @@ import { type BootstrapResult, type BootstrapSpec, bootstrapScenario } from '../
 import { setWebSocketConstructor } from '../db/client';
 import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../db/local/embedded';
 import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../db/local/ws-proxy';
+import { rolePasswords, workerConfigs } from '../db/roles';
 import { scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 
@@ -114,7 +115,9 @@ export async function setupAll(
   const compat = compatSql();
   const results: BootstrapResult[] = [];
   for (const scenario of only) {
-    results.push(await bootstrapScenario(cfg, bootstrapSpec(scenario), compat));
+    results.push(
+      await bootstrapScenario(cfg, bootstrapSpec(scenario), compat, rolePasswords(process.env)),
+    );
   }
   return results;
 }
@@ -209,4 +212,9 @@ export function dbVars(cfg: DbConfig): Record<string, string> {
     DATABASE_URL: cfg.DATABASE_URL,
     ...(cfg.DB_WS_PROXY ? { DB_WS_PROXY: cfg.DB_WS_PROXY } : {}),
   };
+}
+
+/** The dashboard's (reader) and generator's (writer) database settings, from the admin's. */
+export function roleConfigs(cfg: DbConfig) {
+  return workerConfigs(cfg, rolePasswords(process.env));
 }

@@ -3,28 +3,39 @@
 // needs data of its own bootstraps a database of its own on this cluster.
 import type { TestProject } from 'vitest/node';
 import type { DbConfig } from '../db';
-import { dbVars, setupAll, startDatabase, startWrangler } from '../scripts/stack';
+import { dbVars, roleConfigs, setupAll, startDatabase, startWrangler } from '../scripts/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: { cfg: DbConfig; dashboardUrl: string; generatorUrl: string; proxyUrl: string };
+    stack: {
+      /** The bootstrap's (admin) settings, for tests that inspect or prepare data. */
+      cfg: DbConfig;
+      /** What the Workers use: demo_reader for the dashboard, demo_writer for the generator. */
+      readerCfg: DbConfig;
+      writerCfg: DbConfig;
+      dashboardUrl: string;
+      generatorUrl: string;
+      proxyUrl: string;
+    };
   }
 }
 
 export default async function setup(project: TestProject) {
   const db = await startDatabase({});
   await setupAll(db.cfg);
-  const vars = dbVars(db.cfg);
+  const roles = roleConfigs(db.cfg);
   const [dashboard, generator] = await Promise.all([
-    startWrangler({ vars }),
+    startWrangler({ vars: dbVars(roles.reader) }),
     startWrangler({
       env: 'generator',
       testScheduled: true,
-      vars: { ...vars, GENERATOR_RUN_SECONDS: '4', TICK_INTERVAL_MS: '500' },
+      vars: { ...dbVars(roles.writer), GENERATOR_RUN_SECONDS: '4', TICK_INTERVAL_MS: '500' },
     }),
   ]);
   project.provide('stack', {
     cfg: db.cfg,
+    readerCfg: roles.reader,
+    writerCfg: roles.writer,
     dashboardUrl: dashboard.url,
     generatorUrl: generator.url,
     proxyUrl: db.proxy?.url ?? '',

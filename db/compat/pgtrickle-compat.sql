@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS pgtrickle.pgt_refresh_history (
 );
 CREATE INDEX IF NOT EXISTS pgt_refresh_history_start ON pgtrickle.pgt_refresh_history (start_time);
 CREATE INDEX IF NOT EXISTS pgt_refresh_history_pgt ON pgtrickle.pgt_refresh_history (pgt_id, start_time);
+-- Functions that define security are executed only by those granted.
+REVOKE ALL ON SCHEMA pgtrickle_compat FROM PUBLIC;
 
 -- Change tracking: every source (base table or stream table) gets a version, bumped by a
 -- statement trigger on base tables and by a refresh that changed a stream table. A stream table
@@ -78,8 +80,9 @@ CREATE TABLE IF NOT EXISTS pgtrickle_compat.st_state (
   row_count bigint NOT NULL DEFAULT 0
 );
 
+-- SECURITY DEFINER: the generator's role writes base tables but may not touch this bookkeeping.
 CREATE OR REPLACE FUNCTION pgtrickle_compat.note_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   INSERT INTO pgtrickle_compat.source_versions (relid, version)
   VALUES (TG_RELID, nextval('pgtrickle_compat.version_seq'))
@@ -422,15 +425,17 @@ $$;
 -- A fixed-schedule table is due when its interval has passed (NO_DATA if its sources did not
 -- change, as pg_trickle records it); a calculated table when a source has pending changes.
 -- Concurrent callers do not wait: the second one returns no rows.
+-- SECURITY DEFINER: the scheduler's job, granted to the generator's role, which may not write
+-- stream tables itself. Every name inside is schema-qualified.
 CREATE OR REPLACE FUNCTION pgtrickle_compat.refresh_due(p_now timestamptz DEFAULT clock_timestamp())
 RETURNS TABLE (pgt_name text, action text, rows_inserted bigint, rows_deleted bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   r record;
   src_version bigint;
   act text;
 BEGIN
-  IF NOT pg_try_advisory_xact_lock(hashtext('pgtrickle_compat.refresh_due')) THEN RETURN; END IF;
+  IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('pgtrickle_compat.refresh_due')) THEN RETURN; END IF;
   FOR r IN
     SELECT s.*, st.seen_version FROM pgtrickle.pgt_stream_tables s
     JOIN pgtrickle_compat.st_state st ON st.pgt_id = s.pgt_id

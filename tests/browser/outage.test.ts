@@ -10,6 +10,7 @@ import { type RunningPostgres, startEmbeddedPostgres } from '../../db/local/embe
 import {
   type Database,
   dbVars,
+  roleConfigs,
   setupAll,
   startDatabase,
   startWrangler,
@@ -28,7 +29,10 @@ beforeAll(async () => {
   chmodSync(parent, 0o755); // the server's user (postgres, when root) must enter it
   db = await startDatabase({ dataDir: join(parent, 'data') });
   await setupAll(db.cfg);
-  [dashboard, browser] = await Promise.all([startWrangler({ vars: dbVars(db.cfg) }), launch()]);
+  [dashboard, browser] = await Promise.all([
+    startWrangler({ vars: dbVars(roleConfigs(db.cfg).reader) }),
+    launch(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { scenarios } from '../../scenarios';
 import { dbVars, startWrangler, type WranglerDev } from '../../scripts/stack';
 import '../helpers';
 
-const { cfg, dashboardUrl, generatorUrl } = inject('stack');
+const { cfg, readerCfg, dashboardUrl, generatorUrl } = inject('stack');
 
 interface Health {
   ok: boolean;
@@ -81,7 +81,7 @@ describe('one computation per poll interval, however many visitors', () => {
     // per-client rate limit (all pollers here share one address).
     proxy = await startWsProxy();
     dash = await startWrangler({
-      vars: { ...dbVars({ ...cfg, DB_WS_PROXY: proxy.url }), RATE_LIMIT: 'off' },
+      vars: { ...dbVars({ ...readerCfg, DB_WS_PROXY: proxy.url }), RATE_LIMIT: 'off' },
     });
   });
   afterAll(async () => {
