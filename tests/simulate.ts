@@ -2,7 +2,7 @@
 // engine would (compatibility mode's refresh_due, every `refreshEvery` simulated seconds), with
 // retention pruning. Shared by the steady-state test and by calibration runs.
 
-import { pruneEvents, refreshDue } from '../cron/run';
+import { pruneEvents, pruneHistory, refreshDue } from '../cron/run';
 import { type Db, inTransaction } from '../db';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
@@ -15,6 +15,8 @@ export interface SimOptions {
   /** Simulated seconds between refreshes (and prunes). */
   refreshEvery: number;
   retentionMinutes: number;
+  /** Refresh history kept, minutes (pruned like the generator does); omitted: not pruned. */
+  historyMinutes?: number;
   /** Called after each refresh with the simulated time and tick index. */
   onRefresh?: (now: Date, tick: number) => Promise<void>;
 }
@@ -49,6 +51,9 @@ export async function simulate(db: Db, scenario: Scenario, opts: SimOptions) {
     events += await inTransaction(db, () => gen.apply(db, batch));
     const now = new Date(opts.start + last * 1000);
     while ((await pruneEvents(db, scenario, now, opts.retentionMinutes, 5000)) > 0) {}
+    if (opts.historyMinutes !== undefined) {
+      while ((await pruneHistory(db, now, opts.historyMinutes, 5000)) > 0) {}
+    }
     await refreshDue(db, now);
     await opts.onRefresh?.(now, last);
   }
