@@ -131,6 +131,35 @@ describe('one computation per poll interval, however many visitors', () => {
   }, 60_000);
 });
 
+describe('per-client rate limit', () => {
+  it('answers 429 once a client exceeds 1,200 fragment requests a minute, and not before', async () => {
+    // A dashboard of its own: the limit counts per client address, and every test here shares one.
+    const dash = await startWrangler({ vars: dbVars(readerCfg) });
+    try {
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 26; batch++) {
+        const res = await Promise.all(
+          Array.from({ length: 50 }, () => fetch(`${dash.url}/fragments/kpis?scenario=ecommerce`)),
+        );
+        for (const r of res) {
+          statuses.push(r.status);
+          await r.arrayBuffer();
+        }
+      }
+      const first429 = statuses.indexOf(429);
+      expect(statuses.slice(0, 1000).every((s) => s === 200)).toBe(true);
+      expect(first429).toBeGreaterThanOrEqual(1000);
+      const limited = await fetch(`${dash.url}/fragments/kpis?scenario=ecommerce`);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('10');
+      // Pages and assets are not limited.
+      expect((await fetch(`${dash.url}/app.css`)).status).toBe(200);
+    } finally {
+      await dash.stop();
+    }
+  }, 120_000);
+});
+
 describe('a stream table in trouble', () => {
   it('shows ERROR and SUSPENDED tables as such, and /healthz names them', async () => {
     await withDb(cfg, 'fraud_demo', (db) =>
