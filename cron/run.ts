@@ -127,20 +127,22 @@ export async function refreshDue(db: Db, now: Date): Promise<number> {
 /** Ticks between two history prunes (a batch of 1,000 rows is far more than a minute makes). */
 const HISTORY_PRUNE_EVERY = 30;
 
+const emptySummary = (scenario: string): ScenarioSummary => ({
+  scenario,
+  ticks: 0,
+  skipped: 0,
+  events: 0,
+  refreshes: 0,
+  pruned: 0,
+  historyPruned: 0,
+});
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 async function runScenario(opts: RunOptions, scenario: Scenario): Promise<ScenarioSummary> {
   const now = opts.now ?? (() => new Date());
   const sleep = opts.sleep ?? realSleep;
-  const summary: ScenarioSummary = {
-    scenario: scenario.id,
-    ticks: 0,
-    skipped: 0,
-    events: 0,
-    refreshes: 0,
-    pruned: 0,
-    historyPruned: 0,
-  };
+  const summary = emptySummary(scenario.id);
   let pruneHistoryOk = true;
   const deadline = now().getTime() + opts.runMs;
   await withDb(
@@ -199,16 +201,7 @@ export async function runGenerator(opts: RunOptions): Promise<ScenarioSummary[]>
     const scenario = opts.scenarios[i]?.id ?? '?';
     if (r.status === 'fulfilled') return r.value;
     const error = r.reason instanceof Error ? r.reason.message : String(r.reason);
-    return {
-      scenario,
-      ticks: 0,
-      skipped: 0,
-      events: 0,
-      refreshes: 0,
-      pruned: 0,
-      historyPruned: 0,
-      error,
-    };
+    return { ...emptySummary(scenario), error };
   });
   for (const s of summaries) {
     log({
