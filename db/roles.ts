@@ -4,7 +4,7 @@
 // bootstrap (a role that may create roles) sets them up; neither may alter a stream table.
 import type { Db } from './client';
 import { withDb } from './client';
-import { type DbConfig, urlForDatabase } from './config';
+import type { DbConfig } from './config';
 
 export const READER = 'demo_reader';
 export const WRITER = 'demo_writer';
@@ -104,5 +104,3 @@ export function workerConfigs(cfg: DbConfig, passwords: RolePasswords) {
     writer: { ...cfg, DATABASE_URL: roleUrl(cfg.DATABASE_URL, WRITER, passwords.writer) },
   };
 }
-
-export { urlForDatabase };

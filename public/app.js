@@ -144,7 +144,6 @@
     poller.addEventListener('htmx:afterRequest', (e) => {
       if (e.detail.successful) {
         banner.hidden = true;
-        updateAll();
       } else {
         showBanner();
       }

@@ -1,16 +1,20 @@
 // The local stack, shared by `npm run dev`, `npm run db:setup` and the tests: embedded
 // PostgreSQL (or an existing server), our WebSocket proxy, the bootstrap, and `wrangler dev`.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { DbConfig } from '../db';
 import { type BootstrapResult, type BootstrapSpec, bootstrapScenario } from '../db/bootstrap';
 import { setWebSocketConstructor } from '../db/client';
-import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../db/local/embedded';
+import {
+  freePort,
+  type RunningPostgres,
+  serverUserCanEnter,
+  startEmbeddedPostgres,
+} from '../db/local/embedded';
 import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../db/local/ws-proxy';
 import { rolePasswords, workerConfigs } from '../db/roles';
 import { scenarios } from '../scenarios';
@@ -29,9 +33,7 @@ setWebSocketConstructor(WebSocket);
 export function defaultDataDir(): string {
   if (process.env.PGDATA_DIR) return process.env.PGDATA_DIR;
   const inCheckout = join(ROOT, '.data', 'postgres');
-  if (userInfo().uid !== 0) return inCheckout;
-  const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', ROOT]);
-  if (probe.status === 0) return inCheckout;
+  if (serverUserCanEnter(ROOT)) return inCheckout;
   const hash = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
   return `/var/lib/pg-trickle-demo/${hash}/postgres`;
 }

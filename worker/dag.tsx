@@ -1,5 +1,6 @@
 // The live DAG, drawn server-side as SVG from pg_trickle's dependency data: base tables on top,
 // each stream table one row below its deepest source. Nodes refreshed since the last poll pulse.
+import { fmt } from '../scenarios/shared/format';
 import type { StreamTableStatus } from './data';
 import type { Edge } from './internals';
 
@@ -115,8 +116,6 @@ export function layoutDag(status: StreamTableStatus[], edges: Edge[]): DagLayout
 }
 
 const short = (mode: string) => (mode === 'DIFFERENTIAL' ? 'DIFF' : mode);
-const age = (s: number | null) =>
-  s === null ? 'not yet' : s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`;
 const clip = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
@@ -179,7 +178,7 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
           >
             <g class={cls} data-node={n.name} transform={`translate(${n.x},${n.y})`}>
               <title>
-                {`${n.name} — ${s?.refreshMode ?? ''} ${s?.schedule ?? 'calculated'}, ${s?.status ?? ''}; last ${s?.lastAction ?? 'refresh'} ${age(s?.lastRefreshAgeS ?? null)}`}
+                {`${n.name} — ${s?.refreshMode ?? ''} ${s?.schedule ?? 'calculated'}, ${s?.status ?? ''}; last ${s?.lastAction ?? 'refresh'} ${fmt.ago(s?.lastRefreshAgeS ?? null)}`}
               </title>
               <rect width={n.w} height={n.h} rx="8" />
               <text x="10" y="19" class="name">
@@ -189,7 +188,7 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
                 {`${short(s?.refreshMode ?? '')} · ${s?.schedule ?? 'calculated'} · L${n.level}`}
               </text>
               <text x="10" y="52" class="meta">
-                {`${age(s?.lastRefreshAgeS ?? null)}${ms} · ${rows}`}
+                {`${fmt.ago(s?.lastRefreshAgeS ?? null)}${ms} · ${rows}`}
               </text>
             </g>
           </a>

@@ -2,7 +2,7 @@
 import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db';
 import { num } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
-import { type Internals, loadInternals } from './internals';
+import { type DefiningQuery, type Internals, loadDefiningQuery, loadInternals } from './internals';
 
 const DEFAULT_RETENTION_MINUTES = 60;
 
@@ -39,6 +39,8 @@ export interface Snapshot {
   status: StreamTableStatus[];
   /** pg_trickle's panels; absent when only a scenario panel was asked for. */
   internals?: Internals;
+  /** The deep-linked stream table and its defining query, when asked for. */
+  node?: { name: string; def: DefiningQuery };
 }
 
 export async function loadStatus(db: Db): Promise<StreamTableStatus[]> {
@@ -70,12 +72,21 @@ export async function loadStatus(db: Db): Promise<StreamTableStatus[]> {
   }));
 }
 
+export interface SnapshotOptions {
+  /** The scenario panels to read (default: all). */
+  panels?: readonly Panel[];
+  /** Read pg_trickle's panels too (default: yes). */
+  internals?: boolean;
+  /** A stream table whose defining query to read as well (a deep link's ?node=). */
+  node?: string;
+}
+
 export async function loadSnapshot(
   cfg: DbConfig,
   scenario: Scenario,
-  panels: readonly Panel[] = scenario.panels,
-  withInternals = true,
+  opts: SnapshotOptions = {},
 ): Promise<Snapshot> {
+  const panels = opts.panels ?? scenario.panels;
   return withDb(
     cfg,
     scenario.database,
@@ -89,9 +100,11 @@ export async function loadSnapshot(
       for (const panel of panels) loaded.push({ panel, data: await panel.load(db) });
       const status = engine.kind === 'none' ? [] : await loadStatus(db);
       const internals =
-        withInternals && engine.kind !== 'none' ? await loadInternals(db) : undefined;
+        opts.internals !== false && engine.kind !== 'none' ? await loadInternals(db) : undefined;
+      const nodeDef = opts.node ? await loadDefiningQuery(db, opts.node) : undefined;
       return {
         ...(internals ? { internals } : {}),
+        ...(opts.node && nodeDef ? { node: { name: opts.node, def: nodeDef } } : {}),
         scenario,
         engine,
         asOf: new Date(Number(t?.now_ms)),
@@ -100,10 +113,6 @@ export async function loadSnapshot(
         status,
       };
     },
-    {
-      connectTimeoutMs: 4000,
-      statementTimeoutMs: 4000,
-      applicationName: 'pg_trickle_demo_dashboard',
-    },
+    READ_OPTS,
   );
 }

@@ -108,11 +108,11 @@ app.get('/', async (c) => {
   const scenario = scenarioFor(nameParam(c, 'scenario'), c.env);
   const nodeName = nameParam(c, 'node');
   if (nodeName) streamTableFor(scenario, nodeName);
-  const cfg = parseDbConfig(c.env);
-  const snapshot = await loadSnapshot(cfg, scenario);
-  const def = nodeName
-    ? await withDb(cfg, scenario.database, (db) => loadDefiningQuery(db, nodeName), READ_OPTS)
-    : undefined;
+  const snapshot = await loadSnapshot(
+    parseDbConfig(c.env),
+    scenario,
+    nodeName ? { node: nodeName } : {},
+  );
   c.header('Cache-Control', 'no-store');
   const url = new URL(c.req.url);
   const page = (
@@ -120,7 +120,7 @@ app.get('/', async (c) => {
       snapshot={snapshot}
       scenarios={scenarios}
       url={`${url.origin}/?scenario=${scenario.id}${nodeName ? `&node=${nodeName}` : ''}`}
-      {...(nodeName && def ? { node: { name: nodeName, def } } : {})}
+      {...(snapshot.node ? { node: snapshot.node } : {})}
     />
   );
   return c.html(`<!doctype html>${await page}`);
@@ -179,9 +179,16 @@ app.get('/fragments/:panel', async (c) => {
   const compute = async () => {
     if (id === 'all') return c.html(<AllFragments snapshot={await loadSnapshot(cfg, scenario)} />);
     if (id === 'status') {
-      return c.html(<StatusBody snapshot={await loadSnapshot(cfg, scenario, [], false)} />);
+      return c.html(
+        <StatusBody
+          snapshot={await loadSnapshot(cfg, scenario, { panels: [], internals: false })}
+        />,
+      );
     }
-    const snapshot = await loadSnapshot(cfg, scenario, panel ? [panel] : [], false);
+    const snapshot = await loadSnapshot(cfg, scenario, {
+      panels: panel ? [panel] : [],
+      internals: false,
+    });
     const loaded = snapshot.panels[0];
     return c.html(loaded ? <PanelBody panel={loaded.panel} data={loaded.data} /> : '');
   };

@@ -10,7 +10,6 @@ import type { Internals } from './internals';
 
 const oobAttr = (oob?: boolean) => (oob ? 'outerHTML' : undefined);
 const ms = (v: number | null) => (v === null ? '—' : v < 10 ? v.toFixed(1) : fmt.int(v));
-const ago = (s: number) => (s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`);
 
 function CompatNotice(props: { engine: Engine; children: unknown }) {
   return props.engine.kind === 'compat' ? <p class="notice">{props.children}</p> : null;
@@ -59,7 +58,7 @@ export function HistoryBody(props: { snapshot: Snapshot; internals: Internals; o
           <tbody>
             {rows.map((r) => (
               <tr class={r.status === 'FAILED' ? 'failed' : undefined}>
-                <td>{ago(r.ageS)}</td>
+                <td>{fmt.ago(r.ageS)}</td>
                 <td>
                   <code>{r.name}</code>
                 </td>

@@ -185,11 +185,14 @@ export async function loadInternals(db: Db): Promise<Internals> {
   return { edges, history, efficiency, series, advice, adviceError: error };
 }
 
+export interface DefiningQuery {
+  query: string;
+  mode: string;
+  schedule: string | null;
+}
+
 /** The defining query as the engine stored it, or undefined for an unknown name. */
-export async function loadDefiningQuery(
-  db: Db,
-  name: string,
-): Promise<{ query: string; mode: string; schedule: string | null } | undefined> {
+export async function loadDefiningQuery(db: Db, name: string): Promise<DefiningQuery | undefined> {
   const [row] = await db.query(
     `SELECT defining_query, refresh_mode, schedule FROM pgtrickle.pgt_stream_tables
      WHERE pgt_schema = 'public' AND pgt_name = $1`,

@@ -1,6 +1,8 @@
 import type { Engine } from '../db';
+import { fmt } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
 import type { Snapshot, StreamTableStatus } from './data';
+import type { DefiningQuery } from './internals';
 import { internalsBodies, SqlBody, TryCards } from './internals-views';
 
 export function engineLabel(engine: Engine): string {
@@ -57,25 +59,32 @@ export function noteText(note: string, retentionMinutes: number): string {
   return note.replaceAll('{window}', window);
 }
 
-export function PanelShell(props: { panel: Panel; retentionMinutes: number; children: unknown }) {
-  const { panel } = props;
+/** A dashboard section: title, small print, an optional chart canvas (never swapped), its body. */
+export function Section(props: {
+  id: string;
+  title: string;
+  note?: string | undefined;
+  wide?: boolean | undefined;
+  chart?: string | undefined;
+  children: unknown;
+}) {
   return (
     <section
-      class={`panel${panel.span === 2 ? ' wide' : ''}`}
-      id={`panel-${panel.id}`}
-      aria-labelledby={`title-${panel.id}`}
+      class={`panel${props.wide ? ' wide' : ''}`}
+      id={`panel-${props.id}`}
+      aria-labelledby={`title-${props.id}`}
     >
       <header>
-        <h2 id={`title-${panel.id}`}>{panel.title}</h2>
-        {panel.note ? <p class="note">{noteText(panel.note, props.retentionMinutes)}</p> : null}
+        <h2 id={`title-${props.id}`}>{props.title}</h2>
+        {props.note ? <p class="note">{props.note}</p> : null}
       </header>
-      {panel.chart ? (
+      {props.chart ? (
         <div class="chart-box">
           <canvas
-            id={`chart-${panel.id}`}
-            data-chart-type={panel.chart}
+            id={`chart-${props.id}`}
+            data-chart-type={props.chart}
             role="img"
-            aria-label={`${panel.title} chart`}
+            aria-label={`${props.title} chart`}
           />
         </div>
       ) : null}
@@ -84,8 +93,20 @@ export function PanelShell(props: { panel: Panel; retentionMinutes: number; chil
   );
 }
 
-const ageText = (s: number | null) =>
-  s === null ? 'not yet' : s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`;
+export function PanelShell(props: { panel: Panel; retentionMinutes: number; children: unknown }) {
+  const { panel } = props;
+  return (
+    <Section
+      id={panel.id}
+      title={panel.title}
+      note={panel.note ? noteText(panel.note, props.retentionMinutes) : undefined}
+      wide={panel.span === 2}
+      chart={panel.chart}
+    >
+      {props.children}
+    </Section>
+  );
+}
 
 export function StatusTable(props: {
   rows: StreamTableStatus[];
@@ -124,7 +145,7 @@ export function StatusTable(props: {
             <td>
               <span class={`status status-${r.status.toLowerCase()}`}>{r.status}</span>
             </td>
-            <td>{ageText(r.lastRefreshAgeS)}</td>
+            <td>{fmt.ago(r.lastRefreshAgeS)}</td>
             <td>
               {r.lastAction ?? '–'}
               {r.lastAction === 'FULL' && props.engine.kind === 'compat' ? (
@@ -184,46 +205,13 @@ export function AllFragments(props: { snapshot: Snapshot }) {
   );
 }
 
-function SystemPanel(props: {
-  id: string;
-  title: string;
-  note: string;
-  wide?: boolean;
-  chart?: 'line';
-  children: unknown;
-}) {
-  return (
-    <section
-      class={`panel${props.wide ? ' wide' : ''}`}
-      id={`panel-${props.id}`}
-      aria-labelledby={`title-${props.id}`}
-    >
-      <header>
-        <h2 id={`title-${props.id}`}>{props.title}</h2>
-        <p class="note">{props.note}</p>
-      </header>
-      {props.chart ? (
-        <div class="chart-box">
-          <canvas
-            id={`chart-${props.id}`}
-            data-chart-type={props.chart}
-            role="img"
-            aria-label={`${props.title} chart`}
-          />
-        </div>
-      ) : null}
-      {props.children}
-    </section>
-  );
-}
-
 export interface PageProps {
   snapshot: Snapshot;
   scenarios: readonly Scenario[];
   /** The page's own URL (for Open Graph). */
   url: string;
   /** A stream table whose SQL is open (deep link ?node=). */
-  node?: { name: string; def: { query: string; mode: string; schedule: string | null } };
+  node?: { name: string; def: DefiningQuery };
 }
 
 export function Page(props: PageProps) {
@@ -287,60 +275,60 @@ export function Page(props: PageProps) {
             </PanelShell>
           ))}
           {bodies ? (
-            <SystemPanel
+            <Section
               id="dag"
               title="The DAG, live"
               note="from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL"
               wide
             >
               {bodies.dag}
-            </SystemPanel>
+            </Section>
           ) : null}
-          <SystemPanel
+          <Section
             id="status"
             title="Stream tables"
             note="pgtrickle.pgt_status() and pgt_refresh_history"
             wide
           >
             <StatusBody snapshot={snapshot} />
-          </SystemPanel>
+          </Section>
           {bodies ? (
             <>
-              <SystemPanel
+              <Section
                 id="history"
                 title="Refresh history"
                 note="pgtrickle.pgt_refresh_history, newest first, NO_DATA rows left out"
               >
                 {bodies.history}
-              </SystemPanel>
-              <SystemPanel
+              </Section>
+              <Section
                 id="efficiency"
                 title="Refresh efficiency"
                 note="pgtrickle.refresh_efficiency() · refreshes per minute, last 15 min"
                 chart="line"
               >
                 {bodies.efficiency}
-              </SystemPanel>
-              <SystemPanel
+              </Section>
+              <Section
                 id="advisor"
                 title="Refresh mode advisor"
                 note="pgtrickle.recommend_refresh_mode()"
               >
                 {bodies.advisor}
-              </SystemPanel>
+              </Section>
             </>
           ) : null}
-          <SystemPanel id="sql" title="SQL behind a stream table" note="its defining query">
+          <Section id="sql" title="SQL behind a stream table" note="its defining query">
             <SqlBody {...(props.node ? { name: props.node.name, def: props.node.def } : {})} />
-          </SystemPanel>
-          <SystemPanel
+          </Section>
+          <Section
             id="try"
             title="Try it"
             note="the original demo's psql examples, run read-only against this scenario's database"
             wide
           >
             <TryCards scenario={s.id} examples={s.examples} />
-          </SystemPanel>
+          </Section>
         </main>
         <div class="live-pill" aria-live="off">
           <span class="dot" aria-hidden="true" />

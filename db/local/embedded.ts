@@ -80,6 +80,14 @@ function postgresIds(): Ids {
   return ids;
 }
 
+/**
+ * Can the server's user (`postgres` when we run as root, else ourselves) enter `path`? Asked of
+ * the OS, as that user.
+ */
+export function serverUserCanEnter(path: string): boolean {
+  return canAccess(userInfo().uid === 0 ? postgresIds() : undefined, path, '-x');
+}
+
 /** Can `ids` execute (`-x`) or write (`-w`) `path`? Asked of the OS, as that user. */
 function canAccess(ids: Ids | undefined, path: string, test: '-x' | '-w'): boolean {
   const r = spawnSync('test', [test, path], ids ? { uid: ids.uid, gid: ids.gid } : {});

@@ -24,6 +24,9 @@ export const fmt = {
   money: (n: number) => money.format(n),
   money0: (n: number) => money0.format(n),
   /** A percentage already in percent units (12.3 -> "+12.3 %"), with 1 (or `digits`) decimals. */
+  /** Seconds ago, as a visitor reads it: "0.8 s ago", "3 min ago", or "not yet". */
+  ago: (s: number | null) =>
+    s === null ? 'not yet' : s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`,
   pct: (n: number, digits = 1) => `${(pctFormats[digits] ?? pctFormats[1])?.format(n)} %`,
 };
 
