@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDb } from '../../db';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../db/local/embedded';
 import {
   type Database,
@@ -41,6 +42,35 @@ afterAll(async () => {
   await restarted?.stop();
   await db?.stop();
   rmSync(parent, { recursive: true, force: true });
+});
+
+// Here, where no generator runs (elsewhere a concurrent run's refresh could set it ACTIVE again).
+describe('a stream table in trouble', () => {
+  it('shows ERROR and SUSPENDED tables as such, and /healthz names them', async () => {
+    await withDb(db.cfg, 'fraud_demo', (c) =>
+      c.query(
+        `UPDATE pgtrickle.pgt_stream_tables SET status = 'SUSPENDED', consecutive_errors = 3 WHERE pgt_name = 'alert_summary'`,
+      ),
+    );
+    try {
+      const html = await (await fetch(`${dashboardUrl()}/fragments/all?scenario=fraud`)).text();
+      expect(html).toContain('<span class="status status-suspended">SUSPENDED</span>');
+      expect(html).toMatch(/class="[^"]*status-suspended[^"]*" data-node="alert_summary"/);
+      const health = (await (await fetch(`${dashboardUrl()}/healthz`)).json()) as {
+        ok: boolean;
+        scenarios: { scenario: string; unhealthyStreamTables?: string[] }[];
+      };
+      const fraud = health.scenarios.find((s) => s.scenario === 'fraud');
+      expect(fraud?.unhealthyStreamTables).toEqual(['alert_summary']);
+      expect(health.ok).toBe(false);
+    } finally {
+      await withDb(db.cfg, 'fraud_demo', (c) =>
+        c.query(
+          `UPDATE pgtrickle.pgt_stream_tables SET status = 'ACTIVE', consecutive_errors = 0 WHERE pgt_name = 'alert_summary'`,
+        ),
+      );
+    }
+  });
 });
 
 describe('database outage', () => {

@@ -139,14 +139,22 @@ describe('per-client rate limit', () => {
       // The limit is checked before any work, so an unknown panel (404, no database) is the
       // cheapest request to count with; 1,300 of them, 100 at a time.
       const statuses: number[] = [];
-      for (let batch = 0; batch < 13; batch++) {
-        const res = await Promise.all(
-          Array.from({ length: 100 }, () => fetch(`${dash.url}/fragments/nope?scenario=ecommerce`)),
-        );
-        for (const r of res) {
-          statuses.push(r.status);
-          await r.arrayBuffer();
+      // A request that stalls under the suite's load is retried, not waited on forever.
+      const once = async (): Promise<number> => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const r = await fetch(`${dash.url}/fragments/nope?scenario=ecommerce`, {
+              signal: AbortSignal.timeout(10_000),
+            });
+            await r.arrayBuffer();
+            return r.status;
+          } catch (err) {
+            if (attempt >= 2) throw err;
+          }
         }
+      };
+      for (let batch = 0; batch < 13; batch++) {
+        statuses.push(...(await Promise.all(Array.from({ length: 100 }, once))));
       }
       const first429 = statuses.indexOf(429);
       expect(statuses.slice(0, 1000).every((s) => s === 404)).toBe(true);
@@ -161,34 +169,6 @@ describe('per-client rate limit', () => {
       await dash.stop();
     }
   }, 180_000);
-});
-
-describe('a stream table in trouble', () => {
-  it('shows ERROR and SUSPENDED tables as such, and /healthz names them', async () => {
-    await withDb(cfg, 'fraud_demo', (db) =>
-      db.query(
-        `UPDATE pgtrickle.pgt_stream_tables SET status = 'SUSPENDED', consecutive_errors = 3 WHERE pgt_name = 'alert_summary'`,
-      ),
-    );
-    try {
-      await new Promise((r) => setTimeout(r, 2000)); // past the shared fragment's lifetime
-      const html = await (await get('/fragments/all?scenario=fraud')).text();
-      expect(html).toContain('<span class="status status-suspended">SUSPENDED</span>');
-      expect(html).toMatch(
-        /data-node="alert_summary"[^>]*>|class="[^"]*status-suspended[^"]*" data-node="alert_summary"/,
-      );
-      const health = (await (await get('/healthz')).json()) as Health;
-      const fraud = health.scenarios.find((s) => s.scenario === 'fraud');
-      expect(fraud?.unhealthyStreamTables).toEqual(['alert_summary']);
-      expect(health.ok).toBe(false);
-    } finally {
-      await withDb(cfg, 'fraud_demo', (db) =>
-        db.query(
-          `UPDATE pgtrickle.pgt_stream_tables SET status = 'ACTIVE', consecutive_errors = 0 WHERE pgt_name = 'alert_summary'`,
-        ),
-      );
-    }
-  });
 });
 
 describe('/healthz', () => {
