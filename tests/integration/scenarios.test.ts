@@ -183,7 +183,7 @@ describe('generators against real databases', () => {
     const summaries = await runGenerator({
       cfg,
       scenarios: [live[0] as Scenario, broken, live[1] as Scenario],
-      runMs: 1500,
+      runMs: 4000, // room for two ticks even when the suite loads the machine
       tickMs: 500,
       retentionMinutes: 60,
       now: () => new Date(Date.now() + 3_600_000),
