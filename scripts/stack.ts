@@ -2,7 +2,8 @@
 // PostgreSQL (or an existing server), our WebSocket proxy, the bootstrap, and `wrangler dev`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -144,6 +145,9 @@ export async function startWrangler(opts: {
 }): Promise<WranglerDev> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
+  // Each instance keeps its local state (cache, rate limiter) apart: several wrangler dev
+  // processes sharing .wrangler/state lock each other's SQLite files (SQLITE_BUSY).
+  const state = mkdtempSync(join(tmpdir(), 'pgtd-wrangler-'));
   const args = [
     join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
     'dev',
@@ -158,6 +162,8 @@ export async function startWrangler(opts: {
     'log',
     ...(opts.env ? ['--env', opts.env] : []),
     ...(opts.testScheduled ? ['--test-scheduled'] : []),
+    '--persist-to',
+    state,
     ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
   const child = spawn(process.execPath, args, {
@@ -169,7 +175,18 @@ export async function startWrangler(opts: {
       NO_COLOR: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it also stops the workerd it starts.
+    detached: true,
   });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const stopOnExit = () => signalGroup('SIGKILL');
+  process.once('exit', stopOnExit);
   let out = '';
   const collect = (d: Buffer) => {
     out += d.toString();
@@ -187,7 +204,7 @@ export async function startWrangler(opts: {
       break;
     } catch {
       if (Date.now() > deadline) {
-        child.kill('SIGKILL');
+        signalGroup('SIGKILL');
         throw new Error(`wrangler dev did not start: ${out.slice(-3000)}`);
       }
       await new Promise((r) => setTimeout(r, 250));
@@ -200,10 +217,16 @@ export async function startWrangler(opts: {
     output: () => out,
     stop: () =>
       new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        process.removeListener('exit', stopOnExit);
+        const finish = () => {
+          signalGroup('SIGKILL'); // workerd, if wrangler left it behind
+          rmSync(state, { recursive: true, force: true });
+          done();
+        };
+        if (child.exitCode !== null) return finish();
+        child.once('exit', finish);
+        signalGroup('SIGTERM');
+        setTimeout(() => signalGroup('SIGKILL'), 5000).unref();
       }),
   };
 }
