@@ -1,20 +1,71 @@
 import type { Db } from './client';
 
+/**
+ * What the engine's catalog records, asked of the catalog itself (a column present or not), never
+ * inferred from a version string. 0.108.3 has all of these; 0.67.0 none; the compatibility mode
+ * all but `fusedRecorded`'s reason to exist (it has no fused refresh).
+ */
+export interface EngineFeatures {
+  /** pgt_refresh_history.duration_ms: a real duration per refresh (0.67 stamps start = end). */
+  durationMs: boolean;
+  /** pgt_refresh_history.rows_updated: updates counted apart from inserts and deletes. */
+  rowsUpdated: boolean;
+  /** refresh_reason on history rows and stream tables: why a refresh ran FULL. */
+  refreshReason: boolean;
+  /** pgt_stream_tables.requested_refresh_mode: the mode asked for, AUTO included. */
+  requestedMode: boolean;
+  /** History accepts initiated_by = 'SCHEDULER_FUSED' (0.68+); without it fused cycles vanish. */
+  fusedRecorded: boolean;
+}
+
 /** Which engine maintains the stream tables in a database. */
 export type Engine =
-  | { kind: 'pg_trickle'; version: string }
-  | { kind: 'compat'; version: string }
+  | { kind: 'pg_trickle'; version: string; features: EngineFeatures }
+  | { kind: 'compat'; version: string; features: EngineFeatures }
   | { kind: 'none' };
 
+const FEATURE_COLUMNS = [
+  'pgt_refresh_history.duration_ms',
+  'pgt_refresh_history.rows_updated',
+  'pgt_refresh_history.refresh_reason',
+  'pgt_stream_tables.requested_refresh_mode',
+];
+
 export async function detectEngine(db: Db): Promise<Engine> {
+  // pg_attribute and pg_constraint are readable by every role, the dashboard's included.
   const [row] = await db.query(
     `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'pg_trickle') AS ext,
-            to_regclass('pgtrickle_compat.installed') IS NOT NULL AS has_compat`,
+            to_regclass('pgtrickle_compat.installed') IS NOT NULL AS has_compat,
+            ARRAY(SELECT c.relname || '.' || a.attname
+                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                  WHERE c.relnamespace = to_regnamespace('pgtrickle')
+                    AND c.relname || '.' || a.attname = ANY($1::text[])
+                    AND NOT a.attisdropped) AS cols,
+            EXISTS (SELECT 1 FROM pg_constraint
+                    WHERE conrelid = to_regclass('pgtrickle.pgt_refresh_history')
+                      AND pg_get_constraintdef(oid) LIKE '%SCHEDULER_FUSED%') AS fused`,
+    [FEATURE_COLUMNS],
   );
-  if (row?.ext) return { kind: 'pg_trickle', version: String(row.ext) };
-  if (row?.has_compat) {
-    const [compat] = await db.query('SELECT version FROM pgtrickle_compat.installed');
-    return { kind: 'compat', version: String(compat?.version ?? 'unknown') };
-  }
-  return { kind: 'none' };
+  if (!row?.ext && !row?.has_compat) return { kind: 'none' };
+  const cols = new Set((row.cols as string[] | null) ?? []);
+  const features: EngineFeatures = {
+    durationMs: cols.has('pgt_refresh_history.duration_ms'),
+    rowsUpdated: cols.has('pgt_refresh_history.rows_updated'),
+    refreshReason: cols.has('pgt_refresh_history.refresh_reason'),
+    requestedMode: cols.has('pgt_stream_tables.requested_refresh_mode'),
+    fusedRecorded: Boolean(row.fused),
+  };
+  if (row.ext) return { kind: 'pg_trickle', version: String(row.ext), features };
+  const [compat] = await db.query('SELECT version FROM pgtrickle_compat.installed');
+  return { kind: 'compat', version: String(compat?.version ?? 'unknown'), features };
+}
+
+/** SQL for a column that only some versions have: the column, or a typed NULL in its place. */
+export function optionalColumn(
+  present: boolean,
+  expr: string,
+  type: 'text' | 'bigint' | 'double precision',
+  alias: string,
+): string {
+  return present ? `${expr} AS ${alias}` : `NULL::${type} AS ${alias}`;
 }

@@ -1,6 +1,8 @@
-// The part of pg_trickle's SQL API this project reads, with exact output columns and types
-// (reference/pg_trickle-api.md, pg_trickle 0.67.0). The compatibility mode must match it, and
-// the real-engine test suite checks the extension against the same definition.
+// The part of pg_trickle's SQL API this project reads, with exact output columns and types, as
+// the newest release (0.108.3) has it; the project still runs on 0.67.0, which lacks the columns
+// listed in NEWEST_ONLY_COLUMNS (the code adapts to their absence, never to a version string).
+// The compatibility mode must match all of it, and the real-engine suite checks the extension
+// against the same definition.
 
 export const FUNCTION_COLUMNS: Record<string, [string, string][]> = {
   pgt_status: [
@@ -47,7 +49,7 @@ export const FUNCTION_COLUMNS: Record<string, [string, string][]> = {
   ],
 };
 
-/** Catalog columns this project reads (the real tables have more). */
+/** Catalog columns this project reads that both 0.67.0 and 0.108.3 have (the real tables have more). */
 export const TABLE_COLUMNS: Record<string, string[]> = {
   pgt_stream_tables: [
     'pgt_id',
@@ -63,6 +65,9 @@ export const TABLE_COLUMNS: Record<string, string[]> = {
     'data_timestamp',
     'last_refresh_at',
     'consecutive_errors',
+    'effective_refresh_mode',
+    'last_full_ms',
+    'topk_limit',
   ],
   pgt_refresh_history: [
     'refresh_id',
@@ -81,6 +86,21 @@ export const TABLE_COLUMNS: Record<string, string[]> = {
   ],
   pgt_dependencies: ['pgt_id', 'source_relid', 'source_type'],
 };
+
+/**
+ * Columns that only newer releases have (all present in 0.108.3, absent in 0.67.0). Readers ask
+ * the catalog whether each exists (db/engine.ts) and say "not recorded by this version" when not.
+ */
+export const NEWEST_ONLY_COLUMNS = {
+  pgt_stream_tables: ['requested_refresh_mode', 'refresh_reason', 'refresh_reason_detail'],
+  pgt_refresh_history: ['rows_updated', 'duration_ms', 'refresh_reason', 'refresh_reason_detail'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Functions 0.108.3 revokes from PUBLIC that the dashboard calls: the bootstrap grants EXECUTE on
+ * them to the dashboard's role (a no-op on 0.67.0, where every function is PUBLIC).
+ */
+export const READER_FUNCTION_GRANTS = ['refresh_efficiency()'] as const;
 
 /** Functions called with named arguments: name -> argument names in order. */
 export const FUNCTION_ARGS: Record<string, string[]> = {

@@ -1,10 +1,14 @@
 -- pg_trickle compatibility mode: a small, honest stand-in for the subset of pg_trickle's SQL API
 -- this demo calls, for PostgreSQL servers without the extension (tests, the no-Docker local run).
--- Same schema (`pgtrickle`), function names, argument names, output columns and types as
--- pg_trickle 0.67.0 (see reference/pg_trickle-api.md). Deliberately simple:
+-- Same schema (`pgtrickle`), function names, argument names, output columns and types as the
+-- newest pg_trickle release, 0.108.3 (see db/pgtrickle-api.ts), so what the dashboard is built
+-- against here is what it meets there. Deliberately simple:
 --   * every refresh is a FULL recomputation (never DIFFERENTIAL), recorded in
---     pgt_refresh_history with real times and rows_inserted/rows_deleted counted from the actual
+--     pgt_refresh_history as action FULL with effective_refresh_mode FULL, real times and
+--     duration_ms, and rows_inserted/rows_updated/rows_deleted counted from the actual
 --     difference between old and new contents;
+--   * EXECUTE grants mirror 0.108.3's (refresh_efficiency is revoked from PUBLIC), so a missing
+--     grant for the dashboard's role shows up here too;
 --   * dependencies come from PostgreSQL's own view dependency tracking of the defining query;
 --   * there is no background worker: pgtrickle_compat.refresh_due() (outside `pgtrickle`)
 --     refreshes what is due, in topological order; the generator calls it on each tick.
@@ -18,7 +22,7 @@ CREATE TABLE IF NOT EXISTS pgtrickle_compat.installed (
   version text NOT NULL,
   installed_at timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO pgtrickle_compat.installed (version) VALUES ('0.67.0-compat')
+INSERT INTO pgtrickle_compat.installed (version) VALUES ('0.108.3-compat')
 ON CONFLICT (singleton) DO UPDATE SET version = excluded.version;
 
 CREATE TABLE IF NOT EXISTS pgtrickle.pgt_stream_tables (
@@ -27,9 +31,9 @@ CREATE TABLE IF NOT EXISTS pgtrickle.pgt_stream_tables (
   pgt_name text NOT NULL,
   pgt_schema text NOT NULL,
   defining_query text NOT NULL,
-  original_query text NOT NULL,
+  original_query text,                 -- NULL unless the engine rewrote the query (never here)
   schedule text,                       -- NULL = calculated
-  refresh_mode text NOT NULL,
+  refresh_mode text NOT NULL,          -- resolved: DIFFERENTIAL, FULL or IMMEDIATE, never AUTO
   status text NOT NULL DEFAULT 'INITIALIZING',
   is_populated boolean NOT NULL DEFAULT false,
   data_timestamp timestamptz,
@@ -37,6 +41,18 @@ CREATE TABLE IF NOT EXISTS pgtrickle.pgt_stream_tables (
   consecutive_errors integer NOT NULL DEFAULT 0,
   UNIQUE (pgt_schema, pgt_name)
 );
+-- Columns of 0.108.3 the project reads (added this way so an older local database upgrades).
+ALTER TABLE pgtrickle.pgt_stream_tables
+  ALTER COLUMN original_query DROP NOT NULL,
+  ADD COLUMN IF NOT EXISTS requested_refresh_mode text,      -- as asked, AUTO included
+  ADD COLUMN IF NOT EXISTS effective_refresh_mode text,      -- what the latest refresh did
+  ADD COLUMN IF NOT EXISTS refresh_reason text,
+  ADD COLUMN IF NOT EXISTS refresh_reason_detail text,
+  ADD COLUMN IF NOT EXISTS last_full_ms double precision,
+  ADD COLUMN IF NOT EXISTS topk_limit integer;
+UPDATE pgtrickle.pgt_stream_tables SET original_query = NULL WHERE original_query = defining_query;
+UPDATE pgtrickle.pgt_stream_tables SET requested_refresh_mode = refresh_mode
+WHERE requested_refresh_mode IS NULL;
 
 CREATE TABLE IF NOT EXISTS pgtrickle.pgt_dependencies (
   pgt_id bigint NOT NULL REFERENCES pgtrickle.pgt_stream_tables (pgt_id) ON DELETE CASCADE,
@@ -60,6 +76,12 @@ CREATE TABLE IF NOT EXISTS pgtrickle.pgt_refresh_history (
   status text NOT NULL,                -- COMPLETED, FAILED
   initiated_by text NOT NULL           -- SCHEDULER, MANUAL, INITIAL
 );
+ALTER TABLE pgtrickle.pgt_refresh_history
+  ADD COLUMN IF NOT EXISTS rows_updated bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS merge_strategy_used text,
+  ADD COLUMN IF NOT EXISTS refresh_reason text,
+  ADD COLUMN IF NOT EXISTS refresh_reason_detail text,
+  ADD COLUMN IF NOT EXISTS duration_ms double precision;
 CREATE INDEX IF NOT EXISTS pgt_refresh_history_start ON pgtrickle.pgt_refresh_history (start_time);
 CREATE INDEX IF NOT EXISTS pgt_refresh_history_pgt ON pgtrickle.pgt_refresh_history (pgt_id, start_time);
 -- Functions that define security are executed only by those granted.
@@ -137,54 +159,84 @@ BEGIN
 END $$;
 
 -- One full refresh of one stream table. Records history; returns the history row's action.
+-- Rows are counted from the difference between old and new contents. There is no row identity
+-- here, so a row counts as updated when its first column (the key of every table in this demo)
+-- is unique in the new contents and appears among both the removed and the added rows;
+-- otherwise a changed row counts as one deleted and one inserted.
 CREATE OR REPLACE FUNCTION pgtrickle_compat.refresh_one(p_pgt_id bigint, p_initiated_by text,
   p_now timestamptz DEFAULT clock_timestamp())
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   st pgtrickle.pgt_stream_tables;
   view_name text;
+  key_col text;
+  key_unique boolean;
   src_version bigint;
   t0 timestamptz := clock_timestamp();
   n_deleted bigint;
   n_inserted bigint;
+  n_updated bigint := 0;
   n_rows bigint;
+  ms double precision;
   target text;
+  first_refresh boolean;
 BEGIN
   SELECT * INTO st FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id;
   SELECT s.view_name INTO view_name FROM pgtrickle_compat.st_state s WHERE s.pgt_id = p_pgt_id;
   target := format('%I.%I', st.pgt_schema, st.pgt_name);
+  first_refresh := NOT st.is_populated;
   SELECT coalesce(max(v.version), 0) INTO src_version
   FROM pgtrickle.pgt_dependencies d
   JOIN pgtrickle_compat.source_versions v ON v.relid = d.source_relid
   WHERE d.pgt_id = p_pgt_id;
 
   EXECUTE format('CREATE TEMP TABLE pgt_compat_new ON COMMIT DROP AS SELECT * FROM pgtrickle_compat.%I', view_name);
-  EXECUTE format('SELECT count(*) FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM pgt_compat_new) d', target)
-    INTO n_deleted;
-  EXECUTE format('SELECT count(*) FROM (SELECT * FROM pgt_compat_new EXCEPT ALL SELECT * FROM %s) i', target)
-    INTO n_inserted;
-  IF n_deleted > 0 OR n_inserted > 0 OR NOT st.is_populated THEN
+  EXECUTE format('CREATE TEMP TABLE pgt_compat_del ON COMMIT DROP AS SELECT * FROM %s EXCEPT ALL SELECT * FROM pgt_compat_new', target);
+  EXECUTE format('CREATE TEMP TABLE pgt_compat_ins ON COMMIT DROP AS SELECT * FROM pgt_compat_new EXCEPT ALL SELECT * FROM %s', target);
+  SELECT count(*) INTO n_deleted FROM pgt_compat_del;
+  SELECT count(*) INTO n_inserted FROM pgt_compat_ins;
+  SELECT count(*) INTO n_rows FROM pgt_compat_new;
+  IF n_deleted > 0 AND n_inserted > 0 THEN
+    SELECT quote_ident(attname) INTO key_col FROM pg_attribute
+    WHERE attrelid = 'pgt_compat_new'::regclass AND attnum = 1;
+    EXECUTE format('SELECT count(DISTINCT %s) = count(*) FROM pgt_compat_new', key_col) INTO key_unique;
+    IF key_unique THEN
+      EXECUTE format('SELECT count(*) FROM (SELECT DISTINCT %1$s AS k FROM pgt_compat_del) d
+                      JOIN (SELECT DISTINCT %1$s AS k FROM pgt_compat_ins) i ON i.k = d.k', key_col)
+        INTO n_updated;
+    END IF;
+  END IF;
+  IF n_deleted > 0 OR n_inserted > 0 OR first_refresh THEN
     EXECUTE format('DELETE FROM %s', target);
     EXECUTE format('INSERT INTO %s SELECT * FROM pgt_compat_new', target);
   END IF;
-  SELECT count(*) INTO n_rows FROM pgt_compat_new;
-  DROP TABLE pgt_compat_new;
+  DROP TABLE pgt_compat_new, pgt_compat_del, pgt_compat_ins;
 
   IF n_deleted > 0 OR n_inserted > 0 THEN
     INSERT INTO pgtrickle_compat.source_versions (relid, version)
     VALUES (st.pgt_relid, nextval('pgtrickle_compat.version_seq'))
     ON CONFLICT (relid) DO UPDATE SET version = excluded.version;
   END IF;
+  ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
   UPDATE pgtrickle_compat.st_state SET seen_version = src_version, row_count = n_rows
   WHERE pgt_id = p_pgt_id;
   UPDATE pgtrickle.pgt_stream_tables
   SET status = 'ACTIVE', is_populated = true, data_timestamp = p_now, last_refresh_at = p_now,
-      consecutive_errors = 0
+      consecutive_errors = 0, effective_refresh_mode = 'FULL', last_full_ms = ms,
+      refresh_reason = CASE WHEN first_refresh THEN 'FIRST_REFRESH' END,
+      refresh_reason_detail = CASE WHEN first_refresh THEN 'initial population'
+        ELSE 'compatibility mode: every refresh is a full recomputation' END
   WHERE pgt_id = p_pgt_id;
   INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time, action,
-    rows_inserted, rows_deleted, delta_row_count, was_full_fallback, status, initiated_by)
+    rows_inserted, rows_updated, rows_deleted, delta_row_count, was_full_fallback, status,
+    initiated_by, refresh_reason, refresh_reason_detail, duration_ms)
   VALUES (p_pgt_id, p_now, p_now, p_now + (clock_timestamp() - t0), 'FULL',
-    n_inserted, n_deleted, n_inserted + n_deleted, false, 'COMPLETED', p_initiated_by);
+    n_inserted - n_updated, n_updated, n_deleted - n_updated, n_inserted + n_deleted, false,
+    'COMPLETED', p_initiated_by,
+    CASE WHEN first_refresh THEN 'FIRST_REFRESH' END,
+    CASE WHEN first_refresh THEN 'initial population'
+      ELSE 'compatibility mode: every refresh is a full recomputation' END,
+    ms);
   RETURN 'FULL';
 END $$;
 
@@ -202,9 +254,10 @@ EXCEPTION WHEN OTHERS THEN
   SET consecutive_errors = consecutive_errors + 1,
       status = CASE WHEN consecutive_errors + 1 >= 3 THEN 'SUSPENDED' ELSE 'ERROR' END
   WHERE pgt_id = p_pgt_id;
-  INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, start_time, end_time, action, error_message,
-    status, initiated_by)
-  VALUES (p_pgt_id, p_now, p_now, 'FULL', msg, 'FAILED', p_initiated_by);
+  INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time, action,
+    error_message, status, initiated_by, refresh_reason_detail)
+  VALUES (p_pgt_id, p_now, p_now, clock_timestamp(), 'FULL', msg, 'FAILED', p_initiated_by,
+    'compatibility mode: every refresh is a full recomputation');
   RETURN 'FAILED';
 END $$;
 
@@ -238,16 +291,18 @@ BEGIN
   IF mode NOT IN ('AUTO', 'DIFFERENTIAL', 'FULL', 'IMMEDIATE') THEN
     RAISE EXCEPTION 'invalid refresh_mode "%"', refresh_mode USING ERRCODE = '22023';
   END IF;
-  -- AUTO is resolved once at creation; pg_trickle picks DIFFERENTIAL for supported queries.
+  -- AUTO is resolved once at creation (pg_trickle picks DIFFERENTIAL for supported queries);
+  -- requested_refresh_mode keeps what was asked, refresh_mode the resolved mode.
   IF mode = 'AUTO' THEN mode := 'DIFFERENTIAL'; END IF;
   SELECT * INTO n FROM pgtrickle_compat.split_name(name);
   IF EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = n.nsp AND pgt_name = n.rel) THEN
     RAISE EXCEPTION 'stream table "%.%" already exists', n.nsp, n.rel USING ERRCODE = '42P07';
   END IF;
 
+  -- original_query stays NULL: as in pg_trickle, it is kept only when the query was rewritten.
   INSERT INTO pgtrickle.pgt_stream_tables (pgt_relid, pgt_name, pgt_schema, defining_query,
-    original_query, schedule, refresh_mode)
-  VALUES (0, n.rel, n.nsp, query, query, sched, mode)
+    schedule, refresh_mode, requested_refresh_mode)
+  VALUES (0, n.rel, n.nsp, query, sched, mode, upper(refresh_mode))
   RETURNING pgt_id INTO id;
 
   vname := 'st_' || id || '_' || left(n.rel, 40);
@@ -333,54 +388,78 @@ RETURNS TABLE (name text, status text, refresh_mode text, is_populated boolean,
 LANGUAGE sql STABLE AS $$
   SELECT s.pgt_schema || '.' || s.pgt_name, s.status, s.refresh_mode, s.is_populated,
          s.consecutive_errors, s.schedule, s.data_timestamp, now() - s.data_timestamp, NULL::integer
-  FROM pgtrickle.pgt_stream_tables s ORDER BY s.pgt_id
+  FROM pgtrickle.pgt_stream_tables s ORDER BY s.pgt_schema, s.pgt_name
 $$;
 
--- Rows in tree order: each stream table nobody reads is a root; its sources are its children;
--- base tables are leaves marked [src]. A node with two parents appears under each.
+-- Rows in tree order, oriented as pg_trickle's: a root is a stream table that reads no other
+-- stream table; under each stream table come the stream tables that read it (by name), then the
+-- base tables it reads itself, as leaves marked [src]. A stream table read by two others (a
+-- diamond) appears under each.
+CREATE OR REPLACE FUNCTION pgtrickle_compat.tree_walk(p_node text, p_depth integer,
+  p_connector text, p_continuation text)
+RETURNS TABLE (tree_line text, node text, node_type text, depth integer, status text,
+  refresh_mode text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  me pgtrickle.pgt_stream_tables;
+  kids text[];
+  n_st integer;
+  inner_prefix text := p_continuation
+    || CASE WHEN p_connector IN ('', '└── ') THEN '    ' ELSE '│   ' END;
+  i integer;
+  conn text;
+BEGIN
+  SELECT * INTO me FROM pgtrickle.pgt_stream_tables s WHERE s.pgt_schema || '.' || s.pgt_name = p_node;
+  tree_line := p_continuation || p_connector || p_node; node := p_node;
+  node_type := 'stream_table'; depth := p_depth; status := me.status; refresh_mode := me.refresh_mode;
+  RETURN NEXT;
+  SELECT array_agg(c.name ORDER BY c.name) INTO kids FROM (
+    SELECT DISTINCT s.pgt_schema || '.' || s.pgt_name AS name
+    FROM pgtrickle.pgt_dependencies d JOIN pgtrickle.pgt_stream_tables s ON s.pgt_id = d.pgt_id
+    WHERE d.source_relid = me.pgt_relid) c;
+  n_st := coalesce(array_length(kids, 1), 0);
+  kids := coalesce(kids, '{}') || coalesce((
+    SELECT array_agg(x.name ORDER BY x.name) FROM (
+      SELECT c.relnamespace::regnamespace::text || '.' || c.relname AS name
+      FROM pgtrickle.pgt_dependencies d JOIN pg_class c ON c.oid = d.source_relid
+      WHERE d.pgt_id = me.pgt_id
+        AND NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables s WHERE s.pgt_relid = d.source_relid)) x),
+    '{}');
+  FOR i IN 1 .. coalesce(array_length(kids, 1), 0) LOOP
+    conn := CASE WHEN i = array_length(kids, 1) THEN '└── ' ELSE '├── ' END;
+    IF i <= n_st THEN
+      RETURN QUERY SELECT * FROM pgtrickle_compat.tree_walk(kids[i], p_depth + 1, conn, inner_prefix);
+    ELSE
+      tree_line := inner_prefix || conn || kids[i] || ' [src]'; node := kids[i];
+      node_type := 'source_table'; depth := p_depth + 1; status := NULL; refresh_mode := NULL;
+      RETURN NEXT;
+    END IF;
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION pgtrickle.dependency_tree()
 RETURNS TABLE (tree_line text, node text, node_type text, depth integer, status text,
   refresh_mode text)
-LANGUAGE sql STABLE AS $$
-  WITH RECURSIVE edges AS (
-    SELECT s.pgt_id AS parent, d.source_relid AS child_relid,
-           row_number() OVER (PARTITION BY s.pgt_id ORDER BY d.source_type DESC, d.source_relid::regclass::text) AS pos,
-           count(*) OVER (PARTITION BY s.pgt_id) AS siblings
-    FROM pgtrickle.pgt_stream_tables s JOIN pgtrickle.pgt_dependencies d ON d.pgt_id = s.pgt_id
-  ),
-  roots AS (
-    SELECT s.pgt_relid AS relid,
-           row_number() OVER (ORDER BY s.pgt_id) AS pos
-    FROM pgtrickle.pgt_stream_tables s
-    WHERE NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d WHERE d.source_relid = s.pgt_relid)
-  ),
-  walk AS (
-    SELECT r.relid, 0 AS depth, ''::text AS prefix, ''::text AS branch,
-           ARRAY[r.pos]::bigint[] AS path
-    FROM roots r
-    UNION ALL
-    SELECT e.child_relid, w.depth + 1,
-           w.prefix || CASE WHEN w.depth = 0 THEN '' ELSE CASE WHEN w.branch = '└── ' THEN '    ' ELSE '│   ' END END,
-           CASE WHEN e.pos = e.siblings THEN '└── ' ELSE '├── ' END,
-           w.path || e.pos
-    FROM walk w
-    JOIN pgtrickle.pgt_stream_tables ws ON ws.pgt_relid = w.relid
-    JOIN edges e ON e.parent = ws.pgt_id
-    WHERE w.depth < 50
-  )
-  SELECT w.prefix || w.branch || c.relnamespace::regnamespace::text || '.' || c.relname
-           || CASE WHEN s.pgt_id IS NULL THEN ' [src]' ELSE '' END,
-         c.relnamespace::regnamespace::text || '.' || c.relname,
-         CASE WHEN s.pgt_id IS NULL THEN 'source_table' ELSE 'stream_table' END,
-         w.depth, s.status, s.refresh_mode
-  FROM walk w
-  JOIN pg_class c ON c.oid = w.relid
-  LEFT JOIN pgtrickle.pgt_stream_tables s ON s.pgt_relid = w.relid
-  ORDER BY w.path
-$$;
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  roots text[];
+  i integer;
+BEGIN
+  SELECT array_agg(r.name ORDER BY r.name) INTO roots FROM (
+    SELECT s.pgt_schema || '.' || s.pgt_name AS name FROM pgtrickle.pgt_stream_tables s
+    WHERE NOT EXISTS (
+      SELECT 1 FROM pgtrickle.pgt_dependencies d JOIN pgtrickle.pgt_stream_tables up
+        ON up.pgt_relid = d.source_relid
+      WHERE d.pgt_id = s.pgt_id)) r;
+  FOR i IN 1 .. coalesce(array_length(roots, 1), 0) LOOP
+    RETURN QUERY SELECT * FROM pgtrickle_compat.tree_walk(roots[i], 0,
+      CASE WHEN array_length(roots, 1) = 1 THEN ''
+           WHEN i = array_length(roots, 1) THEN '└── ' ELSE '├── ' END, '');
+  END LOOP;
+END $$;
 
--- Change ratio of a refresh: rows that differ (greatest of inserted and deleted, so an updated
--- row counts once) over the rows in the table after it.
+-- Change ratio of a refresh: rows that differ (updated, plus the greater of inserted and
+-- deleted) over the rows in the table after it.
 CREATE OR REPLACE FUNCTION pgtrickle.refresh_efficiency()
 RETURNS TABLE (pgt_schema text, pgt_name text, refresh_mode text, total_refreshes bigint,
   diff_count bigint, full_count bigint, avg_diff_ms double precision,
@@ -391,9 +470,10 @@ LANGUAGE sql STABLE AS $$
          count(h.refresh_id),
          count(h.refresh_id) FILTER (WHERE h.action = 'DIFFERENTIAL'),
          count(h.refresh_id) FILTER (WHERE h.action = 'FULL'),
-         avg(extract(epoch FROM h.end_time - h.start_time) * 1000) FILTER (WHERE h.action = 'DIFFERENTIAL'),
-         avg(extract(epoch FROM h.end_time - h.start_time) * 1000) FILTER (WHERE h.action = 'FULL'),
-         avg(greatest(h.rows_inserted, h.rows_deleted)::double precision / greatest(st.row_count, 1)),
+         avg(h.duration_ms) FILTER (WHERE h.action = 'DIFFERENTIAL'),
+         avg(h.duration_ms) FILTER (WHERE h.action = 'FULL'),
+         avg((h.rows_updated + greatest(h.rows_inserted, h.rows_deleted))::double precision
+             / greatest(st.row_count, 1)),
          NULL::text,
          s.last_refresh_at::text
   FROM pgtrickle.pgt_stream_tables s
@@ -458,10 +538,11 @@ BEGIN
       IF src_version > r.seen_version OR NOT r.is_populated THEN
         act := pgtrickle_compat.try_refresh(r.pgt_id, 'SCHEDULER', p_now);
       ELSE
-        UPDATE pgtrickle.pgt_stream_tables SET last_refresh_at = p_now WHERE pgt_id = r.pgt_id;
+        UPDATE pgtrickle.pgt_stream_tables SET last_refresh_at = p_now,
+          effective_refresh_mode = 'NO_DATA' WHERE pgt_id = r.pgt_id;
         INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time,
-          action, status, initiated_by)
-        VALUES (r.pgt_id, r.data_timestamp, p_now, p_now, 'NO_DATA', 'COMPLETED', 'SCHEDULER');
+          action, status, initiated_by, duration_ms)
+        VALUES (r.pgt_id, r.data_timestamp, p_now, p_now, 'NO_DATA', 'COMPLETED', 'SCHEDULER', 0);
         act := 'NO_DATA';
       END IF;
     END IF;
@@ -474,3 +555,11 @@ BEGIN
     END IF;
   END LOOP;
 END $$;
+
+-- EXECUTE grants as pg_trickle 0.108.3 sets them: nothing for PUBLIC but the read and diagnostic
+-- functions; refresh_efficiency is granted to nobody (the bootstrap grants it to the dashboard's
+-- role); creating, dropping and refreshing need the owner.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA pgtrickle FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgtrickle.pgt_status(), pgtrickle.dependency_tree(),
+  pgtrickle.recommend_refresh_mode(text) TO PUBLIC;
+GRANT USAGE ON SCHEMA pgtrickle TO PUBLIC;

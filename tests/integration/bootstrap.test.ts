@@ -1,10 +1,16 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
 import { bootstrapScenario } from '../../db/bootstrap';
-import { FUNCTION_ARGS, FUNCTION_COLUMNS, TABLE_COLUMNS } from '../../db/pgtrickle-api';
+import {
+  FUNCTION_ARGS,
+  FUNCTION_COLUMNS,
+  NEWEST_ONLY_COLUMNS,
+  TABLE_COLUMNS,
+} from '../../db/pgtrickle-api';
 import { ecommerce } from '../../scenarios/ecommerce';
 import type { Scenario } from '../../scenarios/types';
 import { bootstrapSpec, compatSql } from '../../scripts/stack';
+import { checkDependencyTree } from '../dependency-tree';
 import { freshScenario } from '../helpers';
 
 const { cfg } = inject('stack');
@@ -67,7 +73,7 @@ describe('bootstrap on a real PostgreSQL 18', () => {
     expect(result.createdDatabase).toBe(false);
     expect(result.createdStreamTables).toEqual([]);
     expect(result.changedStreamTables).toEqual([]);
-    expect(result.engine).toEqual({ kind: 'compat', version: '0.67.0-compat' });
+    expect(result.engine).toMatchObject({ kind: 'compat', version: '0.108.3-compat' });
     expect(await counts(scenario.database)).toEqual(before);
   });
 
@@ -98,21 +104,60 @@ describe('bootstrap on a real PostgreSQL 18', () => {
     });
   });
 
-  it('draws the dependency tree with roots, stream tables and [src] leaves', async () => {
-    const rows = await withDb(cfg, scenario.database, (db) =>
-      db.query('SELECT tree_line, node, node_type, depth FROM pgtrickle.dependency_tree()'),
-    );
-    const lines = rows.map((r) => String(r.tree_line));
-    expect(lines[0]).toBe('public.product_sales');
-    expect(lines).toContain('└── public.customer_stats');
-    expect(lines).toContain('    ├── public.customers [src]');
-    const top = rows.findIndex((r) => r.node === 'public.top_10_customers');
-    expect(rows[top]?.depth).toBe(0);
-    expect(rows[top + 1]).toMatchObject({
-      node: 'public.customer_stats',
-      node_type: 'stream_table',
-      depth: 1,
+  it('draws the dependency tree as pg_trickle orients it: roots read no stream table, consumers below, [src] last', async () => {
+    const rows = await withDb(cfg, scenario.database, async (db) => {
+      await checkDependencyTree(db);
+      return db.query(
+        'SELECT tree_line FROM pgtrickle.dependency_tree() WITH ORDINALITY t ORDER BY t.ordinality',
+      );
     });
+    const lines = rows.map((r) => String(r.tree_line));
+    expect(lines.slice(0, 4)).toEqual([
+      '├── public.catalog_price_impact',
+      '│   ├── public.categories [src]',
+      '│   ├── public.product_catalog [src]',
+      '│   └── public.products [src]',
+    ]);
+    const at = lines.indexOf('├── public.customer_stats');
+    expect(lines.slice(at, at + 5)).toEqual([
+      '├── public.customer_stats',
+      '│   ├── public.country_revenue',
+      '│   ├── public.top_10_customers',
+      '│   ├── public.customers [src]',
+      '│   └── public.orders [src]',
+    ]);
+    expect(lines).toContain('└── public.product_sales');
+  });
+
+  it('records each refresh as the full recomputation it is, with real durations and row counts', async () => {
+    const rows = await withDb(cfg, scenario.database, async (db) => {
+      await db.query(
+        `UPDATE product_catalog SET current_price = current_price + 1 WHERE product_id = 3`,
+      );
+      await db.query(`SELECT pgtrickle.refresh_stream_table('catalog_price_impact')`);
+      return db.query(
+        `SELECT h.action, h.rows_inserted, h.rows_updated, h.rows_deleted, h.duration_ms,
+                h.refresh_reason, h.refresh_reason_detail, st.effective_refresh_mode,
+                st.requested_refresh_mode, st.refresh_mode, st.original_query
+         FROM pgtrickle.pgt_refresh_history h
+         JOIN pgtrickle.pgt_stream_tables st USING (pgt_id)
+         WHERE st.pgt_name = 'catalog_price_impact' ORDER BY h.refresh_id DESC LIMIT 1`,
+      );
+    });
+    expect(rows[0]).toMatchObject({
+      action: 'FULL',
+      // One product's price changed: one row updated in place (its key, product_id, is unique).
+      rows_inserted: '0',
+      rows_updated: '1',
+      rows_deleted: '0',
+      refresh_reason: null,
+      effective_refresh_mode: 'FULL',
+      requested_refresh_mode: 'DIFFERENTIAL',
+      refresh_mode: 'DIFFERENTIAL',
+      original_query: null,
+    });
+    expect(Number(rows[0]?.duration_ms)).toBeGreaterThan(0);
+    expect(String(rows[0]?.refresh_reason_detail)).toMatch(/compatibility mode/);
   });
 });
 
@@ -137,7 +182,8 @@ describe('compatibility mode API shape', () => {
   }
 
   for (const [table, expected] of Object.entries(TABLE_COLUMNS)) {
-    it(`pgtrickle.${table} has the columns the project reads`, async () => {
+    const newest = (NEWEST_ONLY_COLUMNS as Record<string, readonly string[]>)[table] ?? [];
+    it(`pgtrickle.${table} has the columns the project reads, the newest release's included`, async () => {
       const cols = await withDb(cfg, scenario.database, (db) =>
         db.query(
           `SELECT column_name FROM information_schema.columns
@@ -145,9 +191,26 @@ describe('compatibility mode API shape', () => {
           [table],
         ),
       );
-      expect(cols.map((c) => c.column_name)).toEqual(expect.arrayContaining(expected));
+      expect(cols.map((c) => c.column_name)).toEqual(
+        expect.arrayContaining([...expected, ...newest]),
+      );
     });
   }
+
+  it('mirrors the newest release’s grants: refresh_efficiency() is not PUBLIC', async () => {
+    const rows = await withDb(cfg, scenario.database, (db) =>
+      db.query(
+        `SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_can
+         FROM pg_proc p WHERE p.pronamespace = 'pgtrickle'::regnamespace
+           AND p.proname IN ('refresh_efficiency', 'pgt_status', 'create_stream_table')`,
+      ),
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.proname, r.public_can]))).toEqual({
+      refresh_efficiency: false,
+      pgt_status: true,
+      create_stream_table: false,
+    });
+  });
 
   it('takes the named arguments pg_trickle takes', async () => {
     for (const [fn, args] of Object.entries(FUNCTION_ARGS)) {

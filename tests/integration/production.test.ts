@@ -178,7 +178,7 @@ describe('/healthz', () => {
     const body = (await res.json()) as Health;
     expect(body.scenarios.map((s) => s.scenario)).toEqual(['ecommerce', 'fraud', 'finance']);
     for (const s of body.scenarios) {
-      expect(s).toMatchObject({ database: 'reachable', engine: 'compat 0.67.0-compat' });
+      expect(s).toMatchObject({ database: 'reachable', engine: 'compat 0.108.3-compat' });
       expect(s.generatorLastTickAgeS).toBeLessThan(30);
       expect(typeof s.maxStalenessS).toBe('number');
     }
