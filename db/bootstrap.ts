@@ -83,6 +83,33 @@ async function ensureEngine(db: Db, compatSql: string): Promise<void> {
   await db.query(compatSql);
 }
 
+/**
+ * pg_trickle before 0.68 (history without 'SCHEDULER_FUSED' in its CHECK) loses every fused
+ * refresh from history: its insert is rejected. Fused refresh is turned off server-wide there
+ * (it is a superuser setting; the scheduler rereads it on reload).
+ */
+async function fixFusedRefresh(db: Db, engine: Engine & { kind: 'pg_trickle' }): Promise<void> {
+  if (engine.features.fusedRecorded) return;
+  const [row] = await db.query(
+    `SELECT current_setting('pg_trickle.enable_fused_refresh', true) AS fused,
+            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`,
+  );
+  if (row?.fused !== 'on') return;
+  if (!row.superuser) {
+    console.warn(
+      `pg_trickle ${engine.version} drops fused refreshes from its history: set ` +
+        'pg_trickle.enable_fused_refresh = off on the server (needs a superuser)',
+    );
+    return;
+  }
+  await db.query('ALTER SYSTEM SET pg_trickle.enable_fused_refresh = off');
+  await db.query('SELECT pg_reload_conf()');
+  console.log(
+    `pg_trickle ${engine.version}: turned pg_trickle.enable_fused_refresh off (ALTER SYSTEM): ` +
+      'this version drops fused refreshes from its history',
+  );
+}
+
 export async function bootstrapScenario(
   cfg: DbConfig,
   spec: BootstrapSpec,
@@ -117,10 +144,13 @@ export async function bootstrapScenario(
         throw err;
       }
 
+      // pg_trickle keeps original_query only when it rewrote the query; otherwise the query as
+      // given is defining_query.
       const existing = await db.query(
-        `SELECT pgt_name, original_query FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = 'public'`,
+        `SELECT pgt_name, coalesce(original_query, defining_query) AS query
+         FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = 'public'`,
       );
-      const stored = new Map(existing.map((r) => [String(r.pgt_name), String(r.original_query)]));
+      const stored = new Map(existing.map((r) => [String(r.pgt_name), String(r.query)]));
       const created: string[] = [];
       const changed: string[] = [];
       for (const st of spec.streamTables) {
@@ -137,6 +167,7 @@ export async function bootstrapScenario(
         created.push(st.name);
       }
       const engine = await detectEngine(db);
+      if (engine.kind === 'pg_trickle') await fixFusedRefresh(db, engine);
       await grantScenario(db, spec.database, engine.kind === 'compat');
       await db.query("SELECT pg_advisory_unlock(hashtext('demo.bootstrap'))");
       return {

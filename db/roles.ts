@@ -5,6 +5,7 @@
 import type { Db } from './client';
 import { withDb } from './client';
 import type { DbConfig } from './config';
+import { READER_FUNCTION_GRANTS } from './pgtrickle-api';
 
 export const READER = 'demo_reader';
 export const WRITER = 'demo_writer';
@@ -86,6 +87,25 @@ export async function grantScenario(db: Db, database: string, compat: boolean): 
     `GRANT DELETE ON pgtrickle.pgt_refresh_history TO ${WRITER}`,
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
   ];
+  // 0.108 revokes some read functions from PUBLIC; granting them is a no-op where they are PUBLIC.
+  for (const fn of READER_FUNCTION_GRANTS) {
+    sql.push(`GRANT EXECUTE ON FUNCTION pgtrickle.${fn} TO ${READER}`);
+  }
+  // The refresh mode advisor counts rows in pg_trickle's change buffers, which no reader may see.
+  // The dashboard gets its answer, and only its answer, through a function that runs as the
+  // bootstrap's role: no argument, a fixed query, a pinned search_path, granted to the reader alone.
+  sql.push(
+    `CREATE OR REPLACE FUNCTION demo_meta.refresh_mode_advice()
+     RETURNS TABLE (pgt_schema text, pgt_name text, current_mode text, effective_mode text,
+                    recommended_mode text, confidence text, reason text)
+     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+       SELECT a.pgt_schema, a.pgt_name, a.current_mode, a.effective_mode, a.recommended_mode,
+              a.confidence, a.reason
+       FROM pgtrickle.recommend_refresh_mode() a
+     $$`,
+    `REVOKE ALL ON FUNCTION demo_meta.refresh_mode_advice() FROM PUBLIC`,
+    `GRANT EXECUTE ON FUNCTION demo_meta.refresh_mode_advice() TO ${READER}`,
+  );
   if (compat) {
     sql.push(
       `GRANT USAGE ON SCHEMA pgtrickle_compat TO ${READER}, ${WRITER}`,
