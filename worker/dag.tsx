@@ -1,7 +1,8 @@
 // The live DAG, drawn server-side as SVG from pg_trickle's dependency data: base tables on top,
 // each stream table one row below its deepest source. Nodes refreshed since the last poll pulse.
 import { fmt } from '../scenarios/shared/format';
-import type { StreamTableStatus } from './data';
+import { refreshDid, type StreamTableStatus } from './data';
+import { rowsText, shortMode } from './engine-format';
 import type { Edge } from './internals';
 
 export interface DagNode {
@@ -115,7 +116,6 @@ export function layoutDag(status: StreamTableStatus[], edges: Edge[]): DagLayout
   return { nodes: [...nodes.values()], edges: layoutEdges, width, height: y - GAP_Y + PAD };
 }
 
-const short = (mode: string) => (mode === 'DIFFERENTIAL' ? 'DIFF' : mode);
 const clip = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
@@ -168,8 +168,15 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
         ]
           .filter(Boolean)
           .join(' ');
-        const rows = s ? `+${s.lastRowsInserted}/−${s.lastRowsDeleted}` : '';
+        const rows = s ? rowsText(s.lastRowsInserted, s.lastRowsUpdated, s.lastRowsDeleted) : '';
         const ms = s?.lastDurationMs === null || !s ? '' : ` · ${s.lastDurationMs.toFixed(0)} ms`;
+        // The mode it is configured for, and what its refreshes did when that differs (a FULL in
+        // compatibility mode, an adaptive fallback, a top-K recompute): never DIFF for a FULL.
+        const did = s ? refreshDid(s) : null;
+        const mode =
+          s && did && did !== s.refreshMode
+            ? `${shortMode(s.refreshMode)}→${shortMode(did)}`
+            : shortMode(s?.refreshMode ?? null);
         return (
           <a
             href={`/?scenario=${props.scenario}&node=${n.name}#sql`}
@@ -178,14 +185,14 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
           >
             <g class={cls} data-node={n.name} transform={`translate(${n.x},${n.y})`}>
               <title>
-                {`${n.name} — ${s?.refreshMode ?? ''} ${s?.schedule ?? 'calculated'}, ${s?.status ?? ''}; last ${s?.lastAction ?? 'refresh'} ${fmt.ago(s?.lastRefreshAgeS ?? null)}`}
+                {`${n.name} — configured ${s?.refreshMode ?? '?'}, latest refresh did ${did ?? 'nothing yet'}; ${s?.schedule ?? 'calculated'}, ${s?.status ?? ''}; last refresh ${fmt.ago(s?.lastRefreshAgeS ?? null)}`}
               </title>
               <rect width={n.w} height={n.h} rx="8" />
               <text x="10" y="19" class="name">
                 {clip(n.name, 22)}
               </text>
               <text x="10" y="36" class="meta">
-                {`${short(s?.refreshMode ?? '')} · ${s?.schedule ?? 'calculated'} · L${n.level}`}
+                {`${mode} · ${s?.schedule ?? 'calculated'} · L${n.level}`}
               </text>
               <text x="10" y="52" class="meta">
                 {`${fmt.ago(s?.lastRefreshAgeS ?? null)}${ms} · ${rows}`}

@@ -1,6 +1,7 @@
 // Everything one page or poll shows for a scenario, read over one connection.
 import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db';
-import { num } from '../scenarios/shared/format';
+import { type EngineFeatures, optionalColumn } from '../db/engine';
+import { num, numOrNull } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
 import { type DefiningQuery, type Internals, loadDefiningQuery, loadInternals } from './internals';
 
@@ -16,16 +17,37 @@ export const READ_OPTS = {
 export interface StreamTableStatus {
   name: string;
   status: string;
+  /** The mode the table runs in (pg_trickle resolves AUTO at creation). */
   refreshMode: string;
+  /** The mode asked for at creation, AUTO included; null where the engine does not keep it. */
+  requestedMode: string | null;
+  /** What the table's latest refresh did: FULL, DIFFERENTIAL, TOP_K, APPEND_ONLY, NO_DATA. */
+  effectiveMode: string | null;
+  /** Why the latest refresh ran as it did (0.108: refresh_reason), where recorded. */
+  reason: string | null;
+  topK: boolean;
   schedule: string | null;
   isPopulated: boolean;
   consecutiveErrors: number;
   /** Seconds since the last refresh that did work (not NO_DATA); null if none yet. */
   lastRefreshAgeS: number | null;
   lastAction: string | null;
-  lastRowsInserted: number;
-  lastRowsDeleted: number;
+  lastRowsInserted: number | null;
+  lastRowsUpdated: number | null;
+  lastRowsDeleted: number | null;
+  /** Null where the engine records no duration (0.67) or before the first refresh. */
   lastDurationMs: number | null;
+}
+
+/**
+ * What a table's refreshes actually do, as truthfully as the engine tells: a top-K table
+ * recomputes its top K; otherwise the effective mode of the latest refresh; when that was a
+ * NO_DATA cycle, the action of the last refresh that did work.
+ */
+export function refreshDid(s: StreamTableStatus): string | null {
+  if (s.topK) return 'TOP_K';
+  if (s.effectiveMode && s.effectiveMode !== 'NO_DATA') return s.effectiveMode;
+  return s.lastAction;
 }
 
 export interface Snapshot {
@@ -43,32 +65,43 @@ export interface Snapshot {
   node?: { name: string; def: DefiningQuery };
 }
 
-export async function loadStatus(db: Db): Promise<StreamTableStatus[]> {
+export async function loadStatus(db: Db, features: EngineFeatures): Promise<StreamTableStatus[]> {
   const rows = await db.query(
     `SELECT s.name, s.status, s.refresh_mode, s.schedule, s.is_populated, s.consecutive_errors,
+            st.effective_refresh_mode, st.topk_limit IS NOT NULL AS topk,
+            ${optionalColumn(features.requestedMode, 'st.requested_refresh_mode', 'text', 'requested_mode')},
+            ${optionalColumn(features.refreshReason, 'st.refresh_reason', 'text', 'reason')},
             extract(epoch FROM now() - h.end_time) AS age_s, h.action, h.rows_inserted,
-            h.rows_deleted, extract(epoch FROM h.end_time - h.start_time) * 1000 AS duration_ms
+            h.rows_updated, h.rows_deleted, h.duration_ms
      FROM pgtrickle.pgt_status() s
      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_schema || '.' || st.pgt_name = s.name
      LEFT JOIN LATERAL (
-       SELECT action, rows_inserted, rows_deleted, start_time, end_time
+       SELECT rh.action, rh.rows_inserted, rh.rows_deleted, rh.end_time,
+              ${optionalColumn(features.rowsUpdated, 'rh.rows_updated', 'bigint', 'rows_updated')},
+              ${optionalColumn(features.durationMs, 'rh.duration_ms', 'double precision', 'duration_ms')}
        FROM pgtrickle.pgt_refresh_history rh
        WHERE rh.pgt_id = st.pgt_id AND rh.action <> 'NO_DATA' AND rh.status = 'COMPLETED'
        ORDER BY rh.refresh_id DESC LIMIT 1) h ON true
      ORDER BY st.pgt_id`,
   );
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return rows.map((r) => ({
     name: String(r.name).replace(/^public\./, ''),
     status: String(r.status),
     refreshMode: String(r.refresh_mode),
-    schedule: r.schedule === null ? null : String(r.schedule),
+    requestedMode: str(r.requested_mode),
+    effectiveMode: str(r.effective_refresh_mode),
+    reason: str(r.reason),
+    topK: Boolean(r.topk),
+    schedule: str(r.schedule),
     isPopulated: Boolean(r.is_populated),
     consecutiveErrors: num(r.consecutive_errors),
     lastRefreshAgeS: r.age_s === null ? null : Math.max(0, num(r.age_s)),
-    lastAction: r.action === null ? null : String(r.action),
-    lastRowsInserted: num(r.rows_inserted),
-    lastRowsDeleted: num(r.rows_deleted),
-    lastDurationMs: r.duration_ms === null ? null : num(r.duration_ms),
+    lastAction: str(r.action),
+    lastRowsInserted: numOrNull(r.rows_inserted),
+    lastRowsUpdated: numOrNull(r.rows_updated),
+    lastRowsDeleted: numOrNull(r.rows_deleted),
+    lastDurationMs: numOrNull(r.duration_ms),
   }));
 }
 
@@ -98,9 +131,11 @@ export async function loadSnapshot(
       );
       const loaded: Snapshot['panels'] = [];
       for (const panel of panels) loaded.push({ panel, data: await panel.load(db) });
-      const status = engine.kind === 'none' ? [] : await loadStatus(db);
+      const status = engine.kind === 'none' ? [] : await loadStatus(db, engine.features);
       const internals =
-        opts.internals !== false && engine.kind !== 'none' ? await loadInternals(db) : undefined;
+        opts.internals !== false && engine.kind !== 'none'
+          ? await loadInternals(db, engine)
+          : undefined;
       const nodeDef = opts.node ? await loadDefiningQuery(db, opts.node) : undefined;
       return {
         ...(internals ? { internals } : {}),

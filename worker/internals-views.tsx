@@ -6,10 +6,27 @@ import { ChartData } from '../scenarios/shared/ui';
 import type { Example } from '../scenarios/types';
 import { DagSvg, layoutDag } from './dag';
 import type { Snapshot } from './data';
+import {
+  DURATIONS_NOT_RECORDED,
+  durationsRecorded,
+  msText as ms,
+  rowsText,
+  shortMode,
+} from './engine-format';
 import type { Internals } from './internals';
 
 const oobAttr = (oob?: boolean) => (oob ? 'outerHTML' : undefined);
-const ms = (v: number | null) => (v === null ? '—' : v < 10 ? v.toFixed(1) : fmt.int(v));
+
+/** pg_trickle before refresh_reason (0.67) records an adaptive FULL fallback as DIFFERENTIAL. */
+function FallbackCaveat(props: { engine: Engine }) {
+  return props.engine.kind === 'pg_trickle' && !props.engine.features.refreshReason ? (
+    <p class="note">
+      This pg_trickle version records an adaptive fallback to FULL as DIFFERENTIAL in its history;
+      what each table’s latest refresh really did is its effective mode (“Did” in the status table
+      and in the latest row here). Top-K tables recompute their top K on every refresh (TOP_K).
+    </p>
+  ) : null;
+}
 
 function CompatNotice(props: { engine: Engine; children: unknown }) {
   return props.engine.kind === 'compat' ? <p class="notice">{props.children}</p> : null;
@@ -35,6 +52,7 @@ export function DagBody(props: {
 
 export function HistoryBody(props: { snapshot: Snapshot; internals: Internals; oob?: boolean }) {
   const rows = props.internals.history;
+  const { engine } = props.internals;
   return (
     <div class="panel-body" id="body-history" hx-swap-oob={oobAttr(props.oob)}>
       {rows.length === 0 ? (
@@ -47,7 +65,7 @@ export function HistoryBody(props: { snapshot: Snapshot; internals: Internals; o
               <th scope="col">Stream table</th>
               <th scope="col">Action</th>
               <th scope="col" class="num">
-                Rows +/−
+                Rows changed
               </th>
               <th scope="col" class="num">
                 ms
@@ -63,8 +81,15 @@ export function HistoryBody(props: { snapshot: Snapshot; internals: Internals; o
                   <code>{r.name}</code>
                 </td>
                 <td>
-                  {r.action}
-                  {r.fullFallback ? <span class="tag warn"> FULL fallback</span> : null}
+                  {r.did}
+                  {r.did !== r.action ? (
+                    <span class="muted" title="the action as the engine recorded it">
+                      {' '}
+                      (recorded {shortMode(r.action)})
+                    </span>
+                  ) : null}
+                  {r.reason ? <span class="muted"> {r.reason.toLowerCase()}</span> : null}
+                  {r.status === 'RUNNING' ? <span class="tag"> running</span> : null}
                   {r.status === 'FAILED' ? (
                     <span class="tag bad" title={r.error ?? ''}>
                       {' '}
@@ -72,24 +97,24 @@ export function HistoryBody(props: { snapshot: Snapshot; internals: Internals; o
                     </span>
                   ) : null}
                 </td>
-                <td class="num">
-                  +{fmt.int(r.rowsInserted)} / −{fmt.int(r.rowsDeleted)}
-                </td>
+                <td class="num">{rowsText(r.rowsInserted, r.rowsUpdated, r.rowsDeleted)}</td>
                 <td class="num">{ms(r.durationMs)}</td>
-                <td class="muted">{r.initiatedBy.toLowerCase()}</td>
+                <td class="muted">{r.initiatedBy?.toLowerCase() ?? '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {durationsRecorded(engine) ? null : <p class="note">{DURATIONS_NOT_RECORDED}</p>}
+      <FallbackCaveat engine={engine} />
     </div>
   );
 }
 
 export function EfficiencyBody(props: { snapshot: Snapshot; internals: Internals; oob?: boolean }) {
-  const { engine } = props.snapshot;
-  const { efficiency, series } = props.internals;
+  const { engine, efficiency, series } = props.internals;
   const compat = engine.kind === 'compat';
+  const timed = durationsRecorded(engine);
   return (
     <div class="panel-body" id="body-efficiency" hx-swap-oob={oobAttr(props.oob)}>
       <ChartData
@@ -97,6 +122,9 @@ export function EfficiencyBody(props: { snapshot: Snapshot; internals: Internals
         datasets={[
           { label: 'DIFFERENTIAL refreshes / min', data: series.map((p) => p.diff) },
           { label: 'FULL refreshes / min', data: series.map((p) => p.full) },
+          ...(series.some((p) => p.topK > 0)
+            ? [{ label: 'TOP_K recomputes / min', data: series.map((p) => p.topK) }]
+            : []),
         ]}
       />
       <CompatNotice engine={engine}>
@@ -104,6 +132,7 @@ export function EfficiencyBody(props: { snapshot: Snapshot; internals: Internals
         speedup to measure — those columns stay empty rather than show zeros. Change ratios are
         real: rows that changed per refresh over the rows in the table.
       </CompatNotice>
+      {!compat && !timed ? <p class="note">{DURATIONS_NOT_RECORDED}</p> : null}
       <table>
         <thead>
           <tr>
@@ -130,22 +159,31 @@ export function EfficiencyBody(props: { snapshot: Snapshot; internals: Internals
           </tr>
         </thead>
         <tbody>
-          {efficiency.map((r) => (
-            <tr>
-              <td>
-                <code>{r.name}</code>
-              </td>
-              <td>{r.refreshMode}</td>
-              <td class="num">{compat ? 'n/a' : fmt.int(r.diffCount)}</td>
-              <td class="num">{fmt.int(r.fullCount)}</td>
-              <td class="num">{compat ? 'n/a' : ms(r.avgDiffMs)}</td>
-              <td class="num">{ms(r.avgFullMs)}</td>
-              <td class="num">{r.avgChangeRatio === null ? '—' : r.avgChangeRatio.toFixed(3)}</td>
-              <td class="num">{compat ? 'n/a' : (r.speedup ?? '—')}</td>
-            </tr>
-          ))}
+          {efficiency.map((r) => {
+            const did = r.topK ? 'TOP_K' : compat ? 'FULL' : r.effectiveMode;
+            return (
+              <tr>
+                <td>
+                  <code>{r.name}</code>
+                </td>
+                <td>
+                  {shortMode(r.refreshMode)}
+                  {did && did !== r.refreshMode && did !== 'NO_DATA' ? (
+                    <span class="muted"> → {shortMode(did)}</span>
+                  ) : null}
+                </td>
+                <td class="num">{compat ? 'n/a' : fmt.int(r.diffCount)}</td>
+                <td class="num">{fmt.int(r.fullCount)}</td>
+                <td class="num">{compat ? 'n/a' : ms(r.avgDiffMs)}</td>
+                <td class="num">{ms(r.avgFullMs)}</td>
+                <td class="num">{r.avgChangeRatio === null ? '—' : r.avgChangeRatio.toFixed(3)}</td>
+                <td class="num">{compat ? 'n/a' : (r.speedup ?? '—')}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      <FallbackCaveat engine={engine} />
     </div>
   );
 }

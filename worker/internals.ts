@@ -1,7 +1,9 @@
 // pg_trickle's own view of what it did, read through its API (or the compatibility mode's copy
 // of it): dependencies, refresh history, efficiency, the advisor, the stored defining queries.
-import { type Db, DbError } from '../db';
-import { num } from '../scenarios/shared/format';
+import { type Db, DbError, type Engine } from '../db';
+import type { EngineFeatures } from '../db/engine';
+import { optionalColumn } from '../db/engine';
+import { num, numOrNull } from '../scenarios/shared/format';
 
 export interface Edge {
   /** The stream table that reads… */
@@ -13,20 +15,31 @@ export interface Edge {
 
 export interface HistoryRow {
   name: string;
+  /** The action as the engine recorded it (NO_DATA rows are left out). */
   action: string;
+  /** What the refresh did, where that is known to differ from the recorded action (see `did`). */
+  did: string;
   status: string;
-  rowsInserted: number;
-  rowsDeleted: number;
-  durationMs: number;
+  /** Null while the refresh is RUNNING (the engine fills the counts in at the end). */
+  rowsInserted: number | null;
+  /** Null where the engine does not count updates apart (0.67: they are in the other two). */
+  rowsUpdated: number | null;
+  rowsDeleted: number | null;
+  /** Null where the engine records no duration (0.67 stamps start and end with one now()). */
+  durationMs: number | null;
   ageS: number;
-  fullFallback: boolean;
-  initiatedBy: string;
+  reason: string | null;
+  initiatedBy: string | null;
   error: string | null;
 }
 
 export interface EfficiencyRow {
   name: string;
   refreshMode: string;
+  /** What the table's latest refresh did (pgt_stream_tables.effective_refresh_mode). */
+  effectiveMode: string | null;
+  /** A top-K table: each refresh recomputes the top K, whatever history calls it. */
+  topK: boolean;
   total: number;
   diffCount: number;
   fullCount: number;
@@ -40,7 +53,8 @@ export interface SeriesPoint {
   minute: string;
   diff: number;
   full: number;
-  avgMs: number;
+  /** Refreshes of top-K tables (each one a recompute of the top K). */
+  topK: number;
 }
 
 export interface AdviceRow {
@@ -53,6 +67,7 @@ export interface AdviceRow {
 }
 
 export interface Internals {
+  engine: Engine;
   edges: Edge[];
   history: HistoryRow[];
   efficiency: EfficiencyRow[];
@@ -63,7 +78,7 @@ export interface Internals {
 }
 
 const unqualify = (name: unknown) => String(name).replace(/^public\./, '');
-const orNull = (v: unknown) => (v === null || v === undefined ? null : num(v));
+const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 export async function loadEdges(db: Db): Promise<Edge[]> {
   const rows = await db.query(
@@ -79,13 +94,30 @@ export async function loadEdges(db: Db): Promise<Edge[]> {
   }));
 }
 
-export async function loadHistory(db: Db, limit = 12): Promise<HistoryRow[]> {
+/**
+ * What a history row's refresh did. A top-K table's refresh recomputes the top K whatever the
+ * action says; on 0.67 an adaptive fallback to FULL is recorded as DIFFERENTIAL, and only the
+ * table's effective_refresh_mode tells, for its latest refresh.
+ */
+function didOf(r: { action: string; topk: boolean; latest: boolean; effective: string | null }) {
+  if (r.topk && r.action !== 'NO_DATA') return 'TOP_K';
+  if (r.latest && r.effective && r.effective !== 'NO_DATA') return r.effective;
+  return r.action;
+}
+
+export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) {
   // NO_DATA rows (a schedule came round with nothing to do) are noise here.
   const rows = await db.query(
     `SELECT st.pgt_name, rh.action, rh.status, rh.rows_inserted, rh.rows_deleted,
-            extract(epoch FROM rh.end_time - rh.start_time) * 1000 AS duration_ms,
+            ${optionalColumn(features.rowsUpdated, 'rh.rows_updated', 'bigint', 'rows_updated')},
+            ${optionalColumn(features.durationMs, 'rh.duration_ms', 'double precision', 'duration_ms')},
+            ${optionalColumn(features.refreshReason, 'rh.refresh_reason', 'text', 'reason')},
             extract(epoch FROM now() - rh.start_time) AS age_s,
-            rh.was_full_fallback, rh.initiated_by, rh.error_message
+            rh.initiated_by, rh.error_message, st.topk_limit IS NOT NULL AS topk,
+            st.effective_refresh_mode AS effective,
+            rh.refresh_id = (SELECT max(l.refresh_id) FROM pgtrickle.pgt_refresh_history l
+                             WHERE l.pgt_id = rh.pgt_id AND l.action <> 'NO_DATA'
+                               AND l.status = 'COMPLETED') AS latest
      FROM pgtrickle.pgt_refresh_history rh
      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = rh.pgt_id
      WHERE rh.action <> 'NO_DATA'
@@ -93,38 +125,52 @@ export async function loadHistory(db: Db, limit = 12): Promise<HistoryRow[]> {
      LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => ({
-    name: String(r.pgt_name),
-    action: String(r.action),
-    status: String(r.status),
-    rowsInserted: num(r.rows_inserted),
-    rowsDeleted: num(r.rows_deleted),
-    durationMs: num(r.duration_ms),
-    ageS: Math.max(0, num(r.age_s)),
-    fullFallback: Boolean(r.was_full_fallback),
-    initiatedBy: String(r.initiated_by),
-    error: r.error_message === null ? null : String(r.error_message),
-  }));
+  return rows.map(
+    (r): HistoryRow => ({
+      name: String(r.pgt_name),
+      action: String(r.action),
+      did: didOf({
+        action: String(r.action),
+        topk: Boolean(r.topk),
+        latest: Boolean(r.latest),
+        effective: strOrNull(r.effective),
+      }),
+      status: String(r.status),
+      rowsInserted: r.status === 'RUNNING' ? null : numOrNull(r.rows_inserted),
+      rowsUpdated: r.status === 'RUNNING' ? null : numOrNull(r.rows_updated),
+      rowsDeleted: r.status === 'RUNNING' ? null : numOrNull(r.rows_deleted),
+      durationMs: numOrNull(r.duration_ms),
+      ageS: Math.max(0, num(r.age_s)),
+      reason: strOrNull(r.reason),
+      initiatedBy: strOrNull(r.initiated_by),
+      error: strOrNull(r.error_message),
+    }),
+  );
 }
 
-export async function loadEfficiency(db: Db): Promise<EfficiencyRow[]> {
+export async function loadEfficiency(db: Db, features: EngineFeatures): Promise<EfficiencyRow[]> {
   const rows = await db.query(
     `SELECT e.pgt_name, e.refresh_mode, e.total_refreshes, e.diff_count, e.full_count,
-            e.avg_diff_ms, e.avg_full_ms, e.avg_change_ratio, e.diff_speedup
+            e.avg_diff_ms, e.avg_full_ms, e.avg_change_ratio, e.diff_speedup,
+            st.effective_refresh_mode, st.topk_limit IS NOT NULL AS topk
      FROM pgtrickle.refresh_efficiency() e
      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_schema = e.pgt_schema AND st.pgt_name = e.pgt_name
      ORDER BY st.pgt_id`,
   );
+  // Without per-refresh durations the engine's averages are averages of zeros: not shown.
+  const timed = (v: unknown) => (features.durationMs ? numOrNull(v) : null);
   return rows.map((r) => ({
     name: String(r.pgt_name),
     refreshMode: String(r.refresh_mode),
+    effectiveMode: strOrNull(r.effective_refresh_mode),
+    topK: Boolean(r.topk),
     total: num(r.total_refreshes),
     diffCount: num(r.diff_count),
     fullCount: num(r.full_count),
-    avgDiffMs: orNull(r.avg_diff_ms),
-    avgFullMs: orNull(r.avg_full_ms),
-    avgChangeRatio: orNull(r.avg_change_ratio),
-    speedup: r.diff_speedup === null ? null : String(r.diff_speedup),
+    avgDiffMs: timed(r.avg_diff_ms),
+    avgFullMs: timed(r.avg_full_ms),
+    avgChangeRatio: numOrNull(r.avg_change_ratio),
+    speedup: features.durationMs ? strOrNull(r.diff_speedup) : null,
   }));
 }
 
@@ -132,36 +178,44 @@ export async function loadEfficiency(db: Db): Promise<EfficiencyRow[]> {
 export async function loadSeries(db: Db): Promise<SeriesPoint[]> {
   const rows = await db.query(
     `SELECT to_char(m.minute AT TIME ZONE 'UTC', 'HH24:MI') AS minute,
-            count(rh.refresh_id) FILTER (WHERE rh.action = 'DIFFERENTIAL') AS diff,
-            count(rh.refresh_id) FILTER (WHERE rh.action IN ('FULL', 'REINITIALIZE')) AS full,
-            coalesce(avg(extract(epoch FROM rh.end_time - rh.start_time) * 1000), 0) AS avg_ms
+            count(rh.refresh_id) FILTER (WHERE NOT topk AND rh.action = 'DIFFERENTIAL') AS diff,
+            count(rh.refresh_id) FILTER (WHERE NOT topk AND rh.action IN ('FULL', 'REINITIALIZE')) AS full,
+            count(rh.refresh_id) FILTER (WHERE topk) AS topk
      FROM generate_series(date_trunc('minute', now()) - interval '14 minutes',
                           date_trunc('minute', now()), interval '1 minute') AS m(minute)
-     LEFT JOIN pgtrickle.pgt_refresh_history rh
-       ON rh.start_time >= m.minute AND rh.start_time < m.minute + interval '1 minute'
-      AND rh.status = 'COMPLETED' AND rh.action <> 'NO_DATA'
+     LEFT JOIN (
+       SELECT h.refresh_id, h.action, h.start_time, st.topk_limit IS NOT NULL AS topk
+       FROM pgtrickle.pgt_refresh_history h
+       JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = h.pgt_id
+       WHERE h.status = 'COMPLETED' AND h.action <> 'NO_DATA'
+         AND h.start_time >= date_trunc('minute', now()) - interval '14 minutes'
+     ) rh ON rh.start_time >= m.minute AND rh.start_time < m.minute + interval '1 minute'
      GROUP BY m.minute ORDER BY m.minute`,
   );
   return rows.map((r) => ({
     minute: String(r.minute),
     diff: num(r.diff),
     full: num(r.full),
-    avgMs: num(r.avg_ms),
+    topK: num(r.topk),
   }));
 }
 
-/** The advisor reads change buffers a read-only role may not see: degrade, do not fail. */
+/**
+ * pg_trickle's advisor reads its change buffers, which a read-only role may not see, so the
+ * dashboard's role calls it through demo_meta.refresh_mode_advice(), a SECURITY DEFINER wrapper
+ * the bootstrap grants to that role alone (db/roles.ts). If that is missing: degrade, not fail.
+ */
 export async function loadAdvice(db: Db): Promise<{ advice: AdviceRow[]; error: string | null }> {
   try {
     const rows = await db.query(
       `SELECT pgt_name, current_mode, effective_mode, recommended_mode, confidence, reason
-       FROM pgtrickle.recommend_refresh_mode()`,
+       FROM demo_meta.refresh_mode_advice()`,
     );
     return {
       advice: rows.map((r) => ({
         name: String(r.pgt_name),
         currentMode: String(r.current_mode),
-        effectiveMode: r.effective_mode === null ? null : String(r.effective_mode),
+        effectiveMode: strOrNull(r.effective_mode),
         recommended: String(r.recommended_mode),
         confidence: String(r.confidence),
         reason: String(r.reason),
@@ -176,13 +230,16 @@ export async function loadAdvice(db: Db): Promise<{ advice: AdviceRow[]; error: 
   }
 }
 
-export async function loadInternals(db: Db): Promise<Internals> {
+export async function loadInternals(
+  db: Db,
+  engine: Engine & { kind: 'pg_trickle' | 'compat' },
+): Promise<Internals> {
   const edges = await loadEdges(db);
-  const history = await loadHistory(db);
-  const efficiency = await loadEfficiency(db);
+  const history = await loadHistory(db, engine.features);
+  const efficiency = await loadEfficiency(db, engine.features);
   const series = await loadSeries(db);
   const { advice, error } = await loadAdvice(db);
-  return { edges, history, efficiency, series, advice, adviceError: error };
+  return { engine, edges, history, efficiency, series, advice, adviceError: error };
 }
 
 export interface DefiningQuery {
@@ -191,10 +248,15 @@ export interface DefiningQuery {
   schedule: string | null;
 }
 
-/** The defining query as the engine stored it, or undefined for an unknown name. */
+/**
+ * The query as it was given to the engine, or undefined for an unknown name. pg_trickle keeps
+ * original_query only when it rewrote the query (a top-K table's defining_query lacks its
+ * ORDER BY … LIMIT), so the given text is original_query where set, else defining_query.
+ */
 export async function loadDefiningQuery(db: Db, name: string): Promise<DefiningQuery | undefined> {
   const [row] = await db.query(
-    `SELECT defining_query, refresh_mode, schedule FROM pgtrickle.pgt_stream_tables
+    `SELECT coalesce(original_query, defining_query) AS defining_query, refresh_mode, schedule
+     FROM pgtrickle.pgt_stream_tables
      WHERE pgt_schema = 'public' AND pgt_name = $1`,
     [name],
   );

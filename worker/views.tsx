@@ -1,7 +1,8 @@
 import type { Engine } from '../db';
 import { fmt } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
-import type { Snapshot, StreamTableStatus } from './data';
+import { refreshDid, type Snapshot, type StreamTableStatus } from './data';
+import { DURATIONS_NOT_RECORDED, durationsRecorded, msText, rowsText } from './engine-format';
 import type { DefiningQuery } from './internals';
 import { internalsBodies, SqlBody, TryCards } from './internals-views';
 
@@ -120,12 +121,12 @@ export function StatusTable(props: {
         <tr>
           <th scope="col">Stream table</th>
           <th scope="col">Mode</th>
+          <th scope="col">Did</th>
           <th scope="col">Schedule</th>
           <th scope="col">Status</th>
           <th scope="col">Refreshed</th>
-          <th scope="col">Last refresh</th>
           <th scope="col" class="num">
-            Rows +/−
+            Rows changed
           </th>
           <th scope="col" class="num">
             ms
@@ -133,31 +134,38 @@ export function StatusTable(props: {
         </tr>
       </thead>
       <tbody>
-        {props.rows.map((r) => (
-          <tr>
-            <td>
-              <a href={`/?scenario=${props.scenario}&node=${r.name}#sql`}>
-                <code>{r.name}</code>
-              </a>
-            </td>
-            <td>{r.refreshMode}</td>
-            <td>{r.schedule ?? 'calculated'}</td>
-            <td>
-              <span class={`status status-${r.status.toLowerCase()}`}>{r.status}</span>
-            </td>
-            <td>{fmt.ago(r.lastRefreshAgeS)}</td>
-            <td>
-              {r.lastAction ?? '–'}
-              {r.lastAction === 'FULL' && props.engine.kind === 'compat' ? (
-                <span class="muted"> (compat)</span>
-              ) : null}
-            </td>
-            <td class="num">
-              +{r.lastRowsInserted} / −{r.lastRowsDeleted}
-            </td>
-            <td class="num">{r.lastDurationMs === null ? '–' : r.lastDurationMs.toFixed(1)}</td>
-          </tr>
-        ))}
+        {props.rows.map((r) => {
+          const did = refreshDid(r);
+          return (
+            <tr>
+              <td>
+                <a href={`/?scenario=${props.scenario}&node=${r.name}#sql`}>
+                  <code>{r.name}</code>
+                </a>
+              </td>
+              <td title={r.requestedMode ? `asked for ${r.requestedMode}` : undefined}>
+                {r.refreshMode}
+              </td>
+              <td class={did && did !== r.refreshMode ? 'did-differs' : undefined}>
+                {did ?? '–'}
+                {props.engine.kind === 'compat' ? (
+                  <span class="muted"> (compat)</span>
+                ) : r.reason ? (
+                  <span class="muted"> {r.reason.toLowerCase()}</span>
+                ) : null}
+              </td>
+              <td>{r.schedule ?? 'calculated'}</td>
+              <td>
+                <span class={`status status-${r.status.toLowerCase()}`}>{r.status}</span>
+              </td>
+              <td>{fmt.ago(r.lastRefreshAgeS)}</td>
+              <td class="num">
+                {rowsText(r.lastRowsInserted, r.lastRowsUpdated, r.lastRowsDeleted)}
+              </td>
+              <td class="num">{msText(r.lastDurationMs)}</td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -170,9 +178,12 @@ export function StatusBody(props: { snapshot: Snapshot; oob?: boolean }) {
       {snapshot.engine.kind === 'compat' ? (
         <p class="notice">
           Compatibility mode: this server has no pg_trickle, so every refresh is a full
-          recomputation (action FULL). Row counts are the real differences between old and new
-          contents.
+          recomputation (action FULL), whatever mode a table is configured for. Row counts are the
+          real differences between old and new contents.
         </p>
+      ) : null}
+      {snapshot.engine.kind !== 'none' && !durationsRecorded(snapshot.engine) ? (
+        <p class="note">{DURATIONS_NOT_RECORDED}</p>
       ) : null}
       <StatusTable
         rows={snapshot.status}

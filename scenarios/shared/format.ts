@@ -30,7 +30,11 @@ export const fmt = {
   pct: (n: number, digits = 1) => `${(pctFormats[digits] ?? pctFormats[1])?.format(n)} %`,
 };
 
-/** PostgreSQL numeric and bigint arrive as strings; every panel reads them through this. */
+/** A value that may be NULL (not recorded, not yet known): null stays null, never 0. */
+export const numOrNull = (v: unknown): number | null =>
+  v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null;
+
+/** PostgreSQL numeric and bigint arrive as strings; a NULL here is read as 0 (counts, sums). */
 export const num = (v: unknown): number => {
   const n = typeof v === 'number' ? v : Number(v);
   return Number.isFinite(n) ? n : 0;

@@ -4,8 +4,11 @@ import { ecommerce } from '../../scenarios/ecommerce';
 import type { Panel, Scenario } from '../../scenarios/types';
 import type { Snapshot } from '../../worker/data';
 import { AllFragments, engineLabel, Page } from '../../worker/views';
+import { ALL_FEATURES, NO_FEATURES } from './engines';
 
 const evil = '<script>alert(1)</script>';
+const COMPAT: Engine = { kind: 'compat', version: '0.108.3-compat', features: ALL_FEATURES };
+const V067: Engine = { kind: 'pg_trickle', version: '0.67.0', features: NO_FEATURES };
 
 function snapshot(
   engine: Engine,
@@ -23,12 +26,17 @@ function snapshot(
         name: 'product_sales',
         status: 'ACTIVE',
         refreshMode: 'DIFFERENTIAL',
+        requestedMode: 'DIFFERENTIAL',
+        effectiveMode: 'FULL',
+        reason: null,
+        topK: false,
         schedule: '1s',
         isPopulated: true,
         consecutiveErrors: 0,
         lastRefreshAgeS: 0.8,
         lastAction: 'FULL',
         lastRowsInserted: 1,
+        lastRowsUpdated: 0,
         lastRowsDeleted: 1,
         lastDurationMs: 3.2,
       },
@@ -44,11 +52,11 @@ const categoryRows = [
 ];
 
 describe('dashboard rendering', () => {
-  it('renders every ecommerce panel, the status table and the poller', async () => {
+  it('renders the page with two ecommerce panels, the status table and the poller', async () => {
     const html = String(
       await (
         <Page
-          snapshot={snapshot({ kind: 'compat', version: '0.67.0-compat' }, [
+          snapshot={snapshot(COMPAT, [
             {
               panel: byId('kpis'),
               data: { orders: 1234, revenue: 56789.5, active: 29, customers: 30 },
@@ -79,9 +87,7 @@ describe('dashboard rendering', () => {
     const html = String(
       await (
         <AllFragments
-          snapshot={snapshot({ kind: 'compat', version: 'x' }, [
-            { panel: byId('category-revenue'), data: categoryRows },
-          ])}
+          snapshot={snapshot(COMPAT, [{ panel: byId('category-revenue'), data: categoryRows }])}
         />
       ),
     );
@@ -104,7 +110,7 @@ describe('dashboard rendering', () => {
     const html = String(
       await (
         <AllFragments
-          snapshot={snapshot({ kind: 'pg_trickle', version: '0.67.0' }, [
+          snapshot={snapshot(V067, [
             { panel: byId('kpis'), data: { orders: 0, revenue: 0, active: 0, customers: 30 } },
           ])}
         />
@@ -120,10 +126,8 @@ describe('dashboard rendering', () => {
   });
 
   it('names the engine honestly', () => {
-    expect(engineLabel({ kind: 'pg_trickle', version: '0.67.0' })).toBe('pg_trickle 0.67.0');
-    expect(engineLabel({ kind: 'compat', version: 'x' })).toBe(
-      'compatibility mode — full refresh only',
-    );
+    expect(engineLabel(V067)).toBe('pg_trickle 0.67.0');
+    expect(engineLabel(COMPAT)).toBe('compatibility mode — full refresh only');
     expect(engineLabel({ kind: 'none' })).toMatch(/no stream table engine/);
   });
 });
