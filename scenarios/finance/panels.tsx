@@ -102,11 +102,14 @@ const breaches: Panel = {
 const sectors: Panel = {
   id: 'sector-exposure',
   title: 'Sector Exposure',
-  note: 'stream table sector_exposure (L5: positions against the book of portfolio_pnl)',
+  note: 'stream table sector_exposure (L5: positions of the portfolios in portfolio_pnl); % of book computed when read',
   chart: 'bar',
   async load(db: Db) {
     return db.query(
-      `SELECT sector_id, sector, position_count, net_exposure, gross_exposure, pct_of_book
+      // The share of the book is computed here, when read: stored in the stream table, it would
+      // rewrite every sector (and every level below) on every price tick.
+      `SELECT sector_id, sector, position_count, net_exposure, gross_exposure, concentration_tier,
+              100 * gross_exposure / NULLIF(SUM(gross_exposure) OVER (), 0) AS pct_of_book
        FROM sector_exposure ORDER BY gross_exposure DESC, sector`,
     );
   },
@@ -134,8 +137,9 @@ const sectors: Panel = {
             {
               label: '% of book',
               numeric: true,
-              cell: (r) => `${num(r.pct_of_book).toFixed(1)} %`,
+              cell: (r) => (r.pct_of_book === null ? '—' : `${num(r.pct_of_book).toFixed(1)} %`),
             },
+            { label: 'Tier', numeric: true, cell: (r) => fmt.int(num(r.concentration_tier)) },
           ]}
         />
       </>

@@ -12,6 +12,11 @@ const vol = `CASE pv.asset_class ${Object.entries(DAILY_VOLATILITY)
   .map(([c, v]) => `WHEN '${c}' THEN ${v}`)
   .join(' ')} END`;
 
+/** Gross sector exposure per concentration tier, and the VaR each tier adds (a share of it). */
+export const SECTOR_BAND = 2_000_000;
+const MAX_TIER = 5;
+const TIER_ADDON = 0.1;
+
 /** Basel-style multiplier from VaR to capital. */
 export const CAPITAL_MULTIPLIER = 3;
 
@@ -98,13 +103,17 @@ GROUP BY p.id, p.name, p.manager, p.strategy`,
     layer: 'L5',
     refreshMode: 'DIFFERENTIAL',
     schedule: 'calculated',
+    // Exposure per sector of the positions of every portfolio on the book (portfolio_pnl, which
+    // makes this level 5). Nothing here moves with the whole book: a price tick changes the row
+    // of the ticked instrument's sector only. A sector's share of the book is computed when read.
+    // The concentration tier steps every SECTOR_BAND of gross exposure, so it moves rarely.
     query: `SELECT pv.sector_id, pv.sector,
        COUNT(*) AS position_count,
        SUM(pv.market_value) AS net_exposure,
        SUM(ABS(pv.market_value)) AS gross_exposure,
-       ROUND(100 * SUM(ABS(pv.market_value)) / NULLIF(MAX(book.gross_exposure), 0), 2) AS pct_of_book
+       LEAST(FLOOR(SUM(ABS(pv.market_value)) / ${SECTOR_BAND}), ${MAX_TIER}) AS concentration_tier
 FROM position_values pv
-CROSS JOIN (SELECT SUM(gross_exposure) AS gross_exposure FROM portfolio_pnl) book
+JOIN portfolio_pnl pp ON pp.portfolio_id = pv.portfolio_id
 GROUP BY pv.sector_id, pv.sector`,
   },
   {
@@ -112,18 +121,18 @@ GROUP BY pv.sector_id, pv.sector`,
     layer: 'L6',
     refreshMode: 'DIFFERENTIAL',
     schedule: 'calculated',
-    // Parametric 95 % VaR per position; a sector above 20 % of the book adds a concentration
-    // charge in proportion to the excess.
+    // Parametric 95 % VaR per position; each concentration tier of its sector adds
+    // ${TIER_ADDON * 100} % of the position's VaR.
     query: `SELECT p.account_id, p.portfolio_id, p.instrument_id, p.instrument_symbol, p.sector_id,
-       p.sector, p.asset_class, p.market_value, p.daily_volatility,
+       p.sector, p.asset_class, p.market_value, p.unrealized_pnl, p.daily_volatility,
        ROUND(1.645 * p.daily_volatility * ABS(p.market_value), 2) AS var_95,
        ROUND(1.645 * p.daily_volatility * ABS(p.market_value)
-             * GREATEST(se.pct_of_book - 20, 0) / 100, 2) AS concentration_addon,
+             * ${TIER_ADDON} * se.concentration_tier, 2) AS concentration_addon,
        ROUND(1.645 * p.daily_volatility * ABS(p.market_value)
-             * (1 + GREATEST(se.pct_of_book - 20, 0) / 100), 2) AS total_var
+             * (1 + ${TIER_ADDON} * se.concentration_tier), 2) AS total_var
 FROM (
   SELECT pv.account_id, pv.portfolio_id, pv.instrument_id, pv.instrument_symbol, pv.sector_id,
-         pv.sector, pv.asset_class, pv.market_value, ${vol} AS daily_volatility
+         pv.sector, pv.asset_class, pv.market_value, pv.unrealized_pnl, ${vol} AS daily_volatility
   FROM position_values pv
 ) p
 JOIN sector_exposure se ON se.sector_id = p.sector_id`,
@@ -136,6 +145,7 @@ JOIN sector_exposure se ON se.sector_id = p.sector_id`,
     // Summed VaR, and diversified VaR assuming independent positions (root of summed squares).
     query: `SELECT account_id, portfolio_id,
        COUNT(*) AS position_count,
+       SUM(unrealized_pnl) AS pnl,
        SUM(total_var) AS summed_var,
        ROUND(SQRT(SUM(total_var * total_var)), 2) AS diversified_var
 FROM var_contributions
@@ -146,14 +156,15 @@ GROUP BY account_id, portfolio_id`,
     layer: 'L8',
     refreshMode: 'DIFFERENTIAL',
     schedule: 'calculated',
-    query: `SELECT pp.portfolio_id, pp.portfolio_name, pp.pnl,
+    query: `SELECT p.id AS portfolio_id, p.name AS portfolio_name,
+       SUM(av.pnl) AS pnl,
        COUNT(av.account_id) AS account_count,
        SUM(av.summed_var) AS summed_var,
        ROUND(SUM(av.diversified_var), 2) AS portfolio_var_95pct,
        ROUND(SUM(av.diversified_var) * 2.5, 2) AS stressed_var
-FROM portfolio_pnl pp
-JOIN account_var av ON av.portfolio_id = pp.portfolio_id
-GROUP BY pp.portfolio_id, pp.portfolio_name, pp.pnl`,
+FROM portfolios p
+JOIN account_var av ON av.portfolio_id = p.id
+GROUP BY p.id, p.name`,
   },
   {
     name: 'regulatory_capital',

@@ -133,7 +133,10 @@ GROUP BY risk_level`,
        COUNT(*) FILTER (WHERE risk_level = 'HIGH') AS high_risk_count,
        COUNT(*) FILTER (WHERE risk_level = 'MEDIUM') AS medium_risk_count,
        COUNT(*) FILTER (WHERE risk_level = 'LOW') AS low_risk_count,
-       ROUND(100.0 * COUNT(*) FILTER (WHERE risk_level <> 'LOW') / COUNT(*), 1) AS risk_rate_pct
+       -- Not COUNT(*) FILTER (…) inside the expression: pg_trickle 0.67's differential engine
+       -- drops the FILTER when it rebuilds such an expression (every merchant would read 100.0).
+       ROUND(100.0 * SUM(CASE WHEN risk_level <> 'LOW' THEN 1 ELSE 0 END)
+             / NULLIF(COUNT(*), 0), 1) AS risk_rate_pct
 FROM risk_scores
 GROUP BY merchant_name, merchant_category`,
   },
