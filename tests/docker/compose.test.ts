@@ -57,7 +57,7 @@ describe('docker/compose.yaml', () => {
   });
 
   it('pins every image, with the pg_trickle release as the default', () => {
-    expect(s.postgres?.image).toBe('ghcr.io/trickle-labs/pg_trickle:0.67.0-pg18.3');
+    expect(s.postgres?.image).toBe('ghcr.io/trickle-labs/pg_trickle:0.108.3-pg18.3');
     expect(s.demo?.image).toMatch(/^node:\d+\.\d+\.\d+-bookworm$/);
     // wsproxy publishes only :latest, so it is built from a pinned commit.
     expect(s.wsproxy?.build?.context).toMatch(
@@ -80,6 +80,19 @@ describe('docker/compose.yaml', () => {
     });
     // The wsproxy forwards to the database service only.
     expect(s.wsproxy?.environment?.ALLOW_ADDR_REGEX).toMatch(/^\^postgres:5432\$/);
+  });
+
+  it('preloads pg_trickle and captures changes with triggers, whatever image runs', () => {
+    // A self-built image (upstream's Dockerfile.demo) has no defaults file: without the preload
+    // on the command line its scheduler would never refresh anything.
+    const envs: Record<string, string>[] = [{}, { PG_TRICKLE_IMAGE: 'pg_trickle:demo' }];
+    for (const env of envs) {
+      const cmd = config(env).services.postgres?.command ?? [];
+      expect(cmd[0]).toBe('postgres');
+      const settings = cmd.filter((_, i) => cmd[i - 1] === '-c');
+      expect(settings).toContain('shared_preload_libraries=pg_trickle');
+      expect(settings).toContain('pg_trickle.cdc_mode=trigger');
+    }
   });
 
   it('runs the same npm script a user runs', () => {
