@@ -166,7 +166,8 @@ const pnl = tablePanel({
     {
       label: 'Return',
       numeric: true,
-      cell: (r) => fmt.pct(num(r.return_pct)),
+      // NULL when the portfolio has no gross exposure yet: no return, not a 0 % one.
+      cell: (r) => (r.return_pct === null ? '—' : fmt.pct(num(r.return_pct))),
       className: (r) => signed(num(r.return_pct)),
     },
   ],

@@ -51,10 +51,12 @@ describe('the live DAG', () => {
         expect(e).toContain('user_velocity->risk_scores');
         expect(e).toContain('merchant_stats->risk_scores');
       }
-      // Each stream table node shows its mode and schedule.
+      // Each stream table node shows its mode and schedule, and in compatibility mode that its
+      // refreshes were full: never a bare DIFF.
       const text = await page.locator('#body-dag').textContent();
       expect(text).toContain(s.streamTables[0]?.name);
-      expect(text).toMatch(/DIFF · (1s|2s|5s|calculated)/);
+      expect(text).toMatch(/DIFF→FULL · (1s|2s|5s|calculated)/);
+      expect(text).not.toMatch(/(^|[^→])DIFF · /);
       await shot(page, `dag-${s.id}`);
       expect(errors).toEqual([]);
       await page.context().close();

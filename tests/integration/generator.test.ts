@@ -52,14 +52,16 @@ describe('generator ticks against a real database (compatibility mode)', () => {
         'SELECT DISTINCT action FROM pgtrickle.pgt_refresh_history ORDER BY action',
       );
       expect(actions.map((a) => a.action)).toEqual(['FULL', 'NO_DATA']);
-      // catalog_price_impact only changes when a product is repriced: one row out, one row in.
+      // catalog_price_impact only changes when a product is repriced: one row updated in place.
       const cpi = await db.query(
-        `SELECT h.rows_inserted, h.rows_deleted FROM pgtrickle.pgt_refresh_history h
+        `SELECT h.rows_inserted, h.rows_updated, h.rows_deleted FROM pgtrickle.pgt_refresh_history h
          JOIN pgtrickle.pgt_stream_tables s USING (pgt_id)
          WHERE s.pgt_name = 'catalog_price_impact' AND h.action = 'FULL' AND h.initiated_by = 'SCHEDULER'`,
       );
       expect(cpi.length).toBeGreaterThanOrEqual(1);
-      for (const r of cpi) expect([r.rows_inserted, r.rows_deleted]).toEqual(['1', '1']);
+      for (const r of cpi) {
+        expect([r.rows_inserted, r.rows_updated, r.rows_deleted]).toEqual(['0', '1', '0']);
+      }
       // The 5s table was due about 18 times in 90 s; without a reprice it records NO_DATA.
       const [noData] = await db.query(
         `SELECT count(*) AS n FROM pgtrickle.pgt_refresh_history h JOIN pgtrickle.pgt_stream_tables s USING (pgt_id)

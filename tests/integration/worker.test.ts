@@ -121,7 +121,7 @@ describe('generator Worker (scheduled handler)', () => {
         `SELECT count(*) AS n FROM pgtrickle.pgt_refresh_history h
          JOIN pgtrickle.pgt_stream_tables s USING (pgt_id)
          WHERE s.pgt_name = 'product_sales' AND h.action = 'FULL' AND h.initiated_by = 'SCHEDULER'
-           AND h.rows_inserted > 0 AND h.refresh_id > $1`,
+           AND h.rows_inserted + h.rows_updated > 0 AND h.refresh_id > $1`,
         [before.lastRefresh],
       ),
     );

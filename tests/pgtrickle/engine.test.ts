@@ -300,16 +300,29 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     }
   });
 
-  it('gives demo_reader nothing to write and demo_writer no stream table to touch', async () => {
+  it('gives demo_reader nothing to write and no change buffer to read, and demo_writer no stream table to touch', async () => {
     const s = copies[0] as Scenario;
     const st = s.streamTables[0]?.name as string;
+    const [buf] = await withDb(cfg, s.database, (db) =>
+      db.query(
+        `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'pgtrickle_changes' AND c.relkind = 'r' LIMIT 1`,
+      ),
+    );
+    expect(buf?.name, 'a change buffer exists').toBeTruthy();
+    const permission = { kind: 'permission' };
     await withDb(reader, s.database, async (db) => {
-      await expect(db.query(`DELETE FROM ${st}`)).rejects.toThrow();
-      await expect(db.query('SELECT count(*) FROM pgtrickle_changes.changes_1')).rejects.toThrow();
+      await expect(db.query(`SELECT count(*) FROM ${buf?.name}`)).rejects.toMatchObject(permission);
+      await db.query('SET default_transaction_read_only = off');
+      await expect(db.query(`DELETE FROM ${st}`)).rejects.toMatchObject(permission);
     });
     await withDb(writer, s.database, async (db) => {
-      await expect(db.query(`DELETE FROM ${st}`)).rejects.toThrow();
+      await expect(db.query(`DELETE FROM ${st}`)).rejects.toMatchObject(permission);
       await expect(db.query('SELECT pgtrickle.refresh_stream_table($1)', [st])).rejects.toThrow();
+      await expect(db.query('SELECT * FROM demo_meta.refresh_mode_advice()')).rejects.toMatchObject(
+        permission,
+      );
     });
   });
 
