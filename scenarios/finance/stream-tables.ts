@@ -13,7 +13,7 @@ const vol = `CASE pv.asset_class ${Object.entries(DAILY_VOLATILITY)
   .join(' ')} END`;
 
 /** Gross sector exposure per concentration tier, and the VaR each tier adds (a share of it). */
-export const SECTOR_BAND = 2_000_000;
+export const SECTOR_BAND = 3_000_000;
 const MAX_TIER = 5;
 const TIER_ADDON = 0.1;
 
