@@ -122,7 +122,8 @@ export function EfficiencyBody(props: { snapshot: Snapshot; internals: Internals
         datasets={[
           { label: 'DIFFERENTIAL refreshes / min', data: series.map((p) => p.diff) },
           { label: 'FULL refreshes / min', data: series.map((p) => p.full) },
-          ...(series.some((p) => p.topK > 0)
+          // A fixed set of series per scenario (the chart is updated in place).
+          ...(efficiency.some((r) => r.topK)
             ? [{ label: 'TOP_K recomputes / min', data: series.map((p) => p.topK) }]
             : []),
         ]}
