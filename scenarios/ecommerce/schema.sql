@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS products (
 CREATE TABLE IF NOT EXISTS customers (
   id integer PRIMARY KEY,
   name text NOT NULL,
-  country char(2) NOT NULL
+  -- text, not char(2): pg_trickle 0.67 creates a char(n) column of a stream table as
+  -- char(1), and the first two-letter code then fails every refresh.
+  country text NOT NULL CHECK (country ~ '^[A-Z]{2}$')
 );
 
 -- Append-only event stream, pruned to the retention window by the generator.

@@ -7,15 +7,21 @@ export const streamTables: readonly StreamTableDef[] = [
     layer: 'L1',
     refreshMode: 'DIFFERENTIAL',
     schedule: '1s',
-    query: `SELECT p.id AS product_id, p.name AS product_name, c.name AS category_name,
+    // Products and their categories are named in a subquery first: grouping by p.name and c.name
+    // directly makes pg_trickle 0.67's differential refresh fail ("column reference "name" is
+    // ambiguous"), every time orders arrive.
+    query: `SELECT p.product_id, p.product_name, p.category_name,
        COUNT(o.id) AS order_count,
        COALESCE(SUM(o.quantity), 0) AS units_sold,
        COALESCE(SUM(o.quantity * o.unit_price), 0) AS revenue,
        ROUND(COALESCE(AVG(o.unit_price), 0), 2) AS avg_selling_price
-FROM products p
-JOIN categories c ON c.id = p.category_id
-LEFT JOIN orders o ON o.product_id = p.id
-GROUP BY p.id, p.name, c.name`,
+FROM (
+  SELECT pr.id AS product_id, pr.name AS product_name, c.name AS category_name
+  FROM products pr
+  JOIN categories c ON c.id = pr.category_id
+) p
+LEFT JOIN orders o ON o.product_id = p.product_id
+GROUP BY p.product_id, p.product_name, p.category_name`,
   },
   {
     name: 'customer_stats',

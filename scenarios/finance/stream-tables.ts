@@ -12,6 +12,18 @@ const vol = `CASE pv.asset_class ${Object.entries(DAILY_VOLATILITY)
   .map(([c, v]) => `WHEN '${c}' THEN ${v}`)
   .join(' ')} END`;
 
+/** The static sectors table's names, by id (1-based), as seed.sql inserts them. */
+export const SECTOR_NAMES = [
+  'Technology',
+  'Finance',
+  'Healthcare',
+  'Energy',
+  'Consumer',
+  'Industrials',
+  'Materials',
+  'Utilities',
+] as const;
+
 /** Gross sector exposure per concentration tier, and the VaR each tier adds (a share of it). */
 export const SECTOR_BAND = 3_000_000;
 const MAX_TIER = 5;
@@ -31,12 +43,17 @@ export const streamTables: readonly StreamTableDef[] = [
     layer: 'L1',
     refreshMode: 'DIFFERENTIAL',
     schedule: '2s',
-    query: `SELECT i.id AS instrument_id, i.symbol, i.name, s.name AS sector, i.asset_class,
-       mp.bid, mp.ask, mp.mid, i.base_price,
+    // Two inputs, not three: joined with sectors as well, pg_trickle 0.67's differential refresh
+    // now and then kept the old version of a repriced instrument beside the new one when the
+    // price's transaction committed during a refresh (reproduced with three-way joins only). The
+    // sector's name is spelled from SECTOR_NAMES, the static sectors table's contents (a test
+    // checks they agree).
+    query: `SELECT i.id AS instrument_id, i.symbol, i.name,
+       CASE i.sector_id ${SECTOR_NAMES.map((n, k) => `WHEN ${k + 1} THEN '${n}'`).join(' ')} END AS sector,
+       i.asset_class, mp.bid, mp.ask, mp.mid, i.base_price,
        ROUND((mp.mid - i.base_price) / i.base_price * 100, 2) AS drift_pct,
        mp.updated_at
 FROM instruments i
-JOIN sectors s ON s.id = i.sector_id
 JOIN market_prices mp ON mp.instrument_id = i.id`,
   },
   {

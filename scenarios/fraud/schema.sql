@@ -2,7 +2,9 @@
 CREATE TABLE IF NOT EXISTS users (
   id integer PRIMARY KEY,
   name text NOT NULL,
-  country char(2) NOT NULL,
+  -- text, not char(2): pg_trickle 0.67 creates a char(n) column of a stream table as
+  -- char(1), and the first two-letter code then fails every refresh.
+  country text NOT NULL CHECK (country ~ '^[A-Z]{2}$'),
   account_age_days integer NOT NULL CHECK (account_age_days >= 0)
 );
 
@@ -10,7 +12,7 @@ CREATE TABLE IF NOT EXISTS merchants (
   id integer PRIMARY KEY,
   name text NOT NULL,
   category text NOT NULL,
-  country char(2) NOT NULL
+  country text NOT NULL CHECK (country ~ '^[A-Z]{2}$')
 );
 
 -- Append-only event stream, pruned to the retention window by the generator.

@@ -5,6 +5,7 @@ import { refreshDue, runGenerator } from '../../cron/run';
 import { DbError, withDb } from '../../db';
 import { compareStreamTable } from '../../db/verify';
 import { scenarios } from '../../scenarios';
+import { SECTOR_NAMES } from '../../scenarios/finance/stream-tables';
 import type { Scenario } from '../../scenarios/types';
 import { freshScenario } from '../helpers';
 import { simulate } from '../simulate';
@@ -42,6 +43,12 @@ describe('three scenarios on one server', () => {
     expect(Object.values(modes('fraud')).filter((m) => m.startsWith('FULL'))).toHaveLength(1);
     const finance = modes('finance');
     expect(finance.price_snapshot).toBe('DIFFERENTIAL 2s');
+    // price_snapshot spells sector names from SECTOR_NAMES (a two-input join, see its comment):
+    // they must be the sectors table's.
+    const sectors = await withDb(cfg, 'finance_demo', (db) =>
+      db.query('SELECT name FROM sectors ORDER BY id'),
+    );
+    expect(sectors.map((r) => r.name)).toEqual([...SECTOR_NAMES]);
     expect(finance.net_positions).toBe('DIFFERENTIAL 1s');
     expect(Object.values(finance).filter((m) => m.endsWith('calculated'))).toHaveLength(9);
   });

@@ -160,35 +160,34 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
   it(`keeps every stream table equal to its query after ${RUN_S} s of the generator writing as demo_writer`, async () => {
     runStart = new Date();
     let running = true;
-    const sampler = (async () => {
-      // effective_refresh_mode holds the latest refresh only: sample it while the run goes on.
-      while (running) {
-        for (const s of copies) {
-          const rows = await withDb(reader, s.database, (db) =>
-            db.query(
+    // effective_refresh_mode holds the latest refresh only: sample it often while the run goes on.
+    const sampler = Promise.all(
+      copies.map((s) =>
+        withDb(reader, s.database, async (db) => {
+          while (running) {
+            const rows = await db.query(
               `SELECT pgt_name, effective_refresh_mode FROM pgtrickle.pgt_stream_tables
                WHERE effective_refresh_mode IS NOT NULL`,
-            ),
-          );
-          for (const r of rows) {
-            const key = `${s.id}.${r.pgt_name}`;
-            seenModes.set(
-              key,
-              (seenModes.get(key) ?? new Set()).add(String(r.effective_refresh_mode)),
             );
+            for (const r of rows) {
+              const key = `${s.id}.${r.pgt_name}`;
+              seenModes.set(
+                key,
+                (seenModes.get(key) ?? new Set()).add(String(r.effective_refresh_mode)),
+              );
+            }
+            if (s.id === 'finance') {
+              const l10 = await db.query(
+                `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio,
+                        capital_status FROM breach_dashboard ORDER BY rank`,
+              );
+              l10Samples.push(l10.map((r) => JSON.stringify(r)));
+            }
+            await sleep(250);
           }
-        }
-        const finance = copies.find((c) => c.id === 'finance') as Scenario;
-        const l10 = await withDb(reader, finance.database, (db) =>
-          db.query(
-            `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio,
-                    capital_status FROM breach_dashboard ORDER BY rank`,
-          ),
-        );
-        l10Samples.push(l10.map((r) => JSON.stringify(r)));
-        await sleep(1500);
-      }
-    })();
+        }),
+      ),
+    );
     const summaries = await runGenerator({
       cfg: writer,
       scenarios: copies,
@@ -207,10 +206,12 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     await sleep(12_000);
     for (const s of copies) {
       await withDb(cfg, s.database, async (db) => {
+        const drift = [];
         for (const st of s.streamTables) {
           const m = await compareStreamTable(db, st.name, st.query);
-          expect(m, `${s.id}.${st.name}`).toMatchObject({ missing: 0, extra: 0 });
+          if (m.missing || m.extra) drift.push(m);
         }
+        expect(drift, `${s.id}: stream tables that differ from their query`).toEqual([]);
         const [diff] = await db.query(
           `SELECT count(*)::int AS n FROM pgtrickle.pgt_refresh_history
            WHERE status = 'COMPLETED' AND action = 'DIFFERENTIAL' AND start_time >= $1`,
@@ -222,17 +223,22 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
   });
 
   it('refreshed each table in the effective mode the README gives while the generator ran', () => {
+    // README: top-K tables recompute (TOP_K), risk_scores is FULL, every other table refreshes
+    // DIFFERENTIAL, and may fall back to FULL for a cycle by the engine's own adaptive rules.
     const unexpected: string[] = [];
     for (const s of copies) {
       for (const st of s.streamTables) {
         const seen = seenModes.get(`${s.id}.${st.name}`) ?? new Set();
         const want = expectedEngineMode(st);
         expect(seen.has(want), `${s.id}.${st.name}: saw ${[...seen]}`).toBe(true);
-        for (const m of seen) {
-          if (m !== want && m !== 'NO_DATA') unexpected.push(`${s.id}.${st.name}: ${m}`);
-        }
+        const allowed = new Set([want, 'NO_DATA', ...(want === 'DIFFERENTIAL' ? ['FULL'] : [])]);
+        for (const m of seen) if (!allowed.has(m)) unexpected.push(`${s.id}.${st.name}: ${m}`);
       }
     }
+    console.log(
+      'effective modes seen',
+      JSON.stringify(Object.fromEntries([...seenModes].map(([k, v]) => [k, [...v].sort()]))),
+    );
     expect(unexpected).toEqual([]);
   });
 
