@@ -59,6 +59,8 @@ export interface RealEngineResults {
     }[];
     l10ChangedPerTickSeen: number;
   };
+  /** The engine's own timings from its server log, where a log was given (PGTRICKLE_BENCH_LOG). */
+  engineLog?: { path: string; rows: LogDurations[] };
   durations:
     | { source: 'engine'; rows: { table: string; action: string; ms: Summary }[] }
     | {
@@ -151,6 +153,49 @@ async function financeLevels(cfg: DbConfig, writer: DbConfig, runSeconds: number
     rows,
     l10ChangedPerTickSeen: round(l10Changed / Math.max(1, sum?.ticks ?? 1), 3),
   };
+}
+
+export interface LogDurations {
+  table: string;
+  differential: Summary;
+  /** Cycles the engine ran FULL (its adaptive fallback), by the warning it logs before them. */
+  full: Summary | null;
+}
+
+/**
+ * pg_trickle logs every refresh it runs, with the time its own clock measured
+ * ("pg_trickle: refreshed public.t (DIFFERENTIAL, +1 -0 rows, 12ms)"), and warns before a cycle it
+ * falls back to FULL. Where the catalog records no duration, the server's log still does.
+ */
+export function durationsFromLog(text: string, since: Date, tables: string[]): LogDurations[] {
+  const line = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) UTC \[(\d+)\] (?:LOG|WARNING):\s+(.*)$/;
+  const fallback = new Set<string>(); // pid:table of a cycle announced as FULL
+  const out = new Map(tables.map((t) => [t, { diff: [] as number[], full: [] as number[] }]));
+  for (const raw of text.split('\n')) {
+    const m = line.exec(raw);
+    if (!m) continue;
+    const at = new Date(`${m[1]?.replace(' ', 'T')}Z`);
+    if (at < since) continue;
+    const pid = m[2];
+    const msg = m[3] ?? '';
+    const fb = /Falling back to FULL refresh for public\.(\w+)/.exec(msg);
+    if (fb) {
+      fallback.add(`${pid}:${fb[1]}`);
+      continue;
+    }
+    const r = /pg_trickle: refreshed public\.(\w+) \((\w+), .*?(\d+)ms\)/.exec(msg);
+    if (!r) continue;
+    const bucket = out.get(r[1] ?? '');
+    if (!bucket || r[2] === 'NO_DATA') continue;
+    const key = `${pid}:${r[1]}`;
+    const isFull = r[2] === 'FULL' || fallback.delete(key);
+    (isFull ? bucket.full : bucket.diff).push(Number(r[3]));
+  }
+  return [...out].flatMap(([table, b]) =>
+    b.diff.length === 0
+      ? []
+      : [{ table, differential: summary(b.diff), full: b.full.length ? summary(b.full) : null }],
+  );
 }
 
 /** Engine-recorded durations where the engine has them, else client-timed manual refreshes. */
@@ -246,6 +291,7 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       dash,
       await startWrangler({ vars: { ...dbVars(roles.reader), RATE_LIMIT: 'off' } }),
     );
+    const benchStart = new Date();
     const EVENTS = Number(process.env.BENCH_FRESHNESS_EVENTS ?? 40);
     log(`freshness: ${EVENTS} orders and ${EVENTS} trades, page polled every 2 s`);
     const [f1, f10] = await Promise.all([
@@ -267,6 +313,16 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     const RUN_S = Number(process.env.BENCH_LEVELS_SECONDS ?? 180);
     log(`finance levels: the generator for ${RUN_S} s`);
     const levels = await financeLevels(database.cfg, roles.writer, RUN_S);
+    const logPath = process.env.PGTRICKLE_BENCH_LOG;
+    const engineLog = logPath
+      ? {
+          path: logPath,
+          rows: durationsFromLog(readFileSync(logPath, 'utf8'), benchStart, [
+            ...(findScenario('ecommerce') as Scenario).streamTables.map((t) => t.name),
+            ...(findScenario('finance') as Scenario).streamTables.map((t) => t.name),
+          ]),
+        }
+      : undefined;
     log('refresh durations');
     const dur = await durations(database.cfg, engine);
     return {
@@ -280,6 +336,7 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
         financeL10: { visitor: summary(f10.visitor), server: summary(f10.server) },
       },
       financeLevels: levels,
+      ...(engineLog ? { engineLog } : {}),
       durations: dur,
     };
   } finally {
@@ -325,6 +382,19 @@ export function realEngineMarkdown(r: RealEngineResults): string[] {
     '### Refresh duration, DIFFERENTIAL vs FULL',
     '',
   ];
+  if (r.engineLog) {
+    lines.push(
+      `From the engine's own clock, as it logs each refresh (\`pg_trickle: refreshed … Nms\`; a cycle it announced as a fallback to FULL counts as FULL), over the whole run above (${r.engineLog.rows.reduce((n, x) => n + x.differential.n + (x.full?.n ?? 0), 0)} refreshes that did work):`,
+      '',
+      '| stream table | DIFFERENTIAL n | p50 ms | p95 ms | p99 ms | min–max ms | FULL (fallback) n | p50 ms | p95 ms | min–max ms |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...r.engineLog.rows.map(
+        (x) =>
+          `| ${x.table} | ${x.differential.n} | ${fmtS(x.differential)} | ${x.full ? `${x.full.n} | ${round(x.full.p50, 0)} | ${round(x.full.p95, 0)} | ${round(x.full.min, 0)}–${round(x.full.max, 0)}` : '0 | — | — | —'} |`,
+      ),
+      '',
+    );
+  }
   const d = r.durations;
   if (d.source === 'engine') {
     lines.push(
