@@ -17,6 +17,9 @@ const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export async function compareStreamTable(db: Db, name: string, query: string): Promise<Mismatch> {
   return inTransaction(db, async () => {
     await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    // Locked before the snapshot is taken: pg_trickle refreshes some tables with TRUNCATE, which
+    // is not MVCC-safe, so a snapshot older than a concurrent refresh would read the table empty.
+    await db.query(`LOCK TABLE ${ident(name)} IN ACCESS SHARE MODE`);
     await db.query(`CREATE TEMP VIEW pgtd_verify AS ${query}`);
     const cols = await db.query(
       `SELECT attname FROM pg_attribute WHERE attrelid = 'pgtd_verify'::regclass AND attnum > 0
