@@ -84,30 +84,44 @@ async function ensureEngine(db: Db, compatSql: string): Promise<void> {
 }
 
 /**
- * pg_trickle before 0.68 (history without 'SCHEDULER_FUSED' in its CHECK) loses every fused
- * refresh from history: its insert is rejected. Fused refresh is turned off server-wide there
- * (it is a superuser setting; the scheduler rereads it on reload).
+ * Server settings the demo needs from pg_trickle, set (ALTER SYSTEM, then a reload, which its
+ * scheduler rereads) where the role may and the server differs, and said aloud:
+ * - fused refresh off where history has no 'SCHEDULER_FUSED' in its CHECK (before 0.68): there
+ *   every fused refresh is rejected by history and vanishes from it;
+ * - trigger-based change capture everywhere (see below);
+ * - change buffers cleaned with DELETE, not TRUNCATE: a buffer is shared by every stream table
+ *   that reads the same source, TRUNCATE is not MVCC-safe, and on 0.67 a refresh whose snapshot
+ *   predated another's TRUNCATE lost those changes (stream tables drifted from their queries).
  */
-async function fixFusedRefresh(db: Db, engine: Engine & { kind: 'pg_trickle' }): Promise<void> {
-  if (engine.features.fusedRecorded) return;
-  const [row] = await db.query(
-    `SELECT current_setting('pg_trickle.enable_fused_refresh', true) AS fused,
-            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`,
-  );
-  if (row?.fused !== 'on') return;
-  if (!row.superuser) {
-    console.warn(
-      `pg_trickle ${engine.version} drops fused refreshes from its history: set ` +
-        'pg_trickle.enable_fused_refresh = off on the server (needs a superuser)',
-    );
-    return;
-  }
-  await db.query('ALTER SYSTEM SET pg_trickle.enable_fused_refresh = off');
-  await db.query('SELECT pg_reload_conf()');
-  console.log(
-    `pg_trickle ${engine.version}: turned pg_trickle.enable_fused_refresh off (ALTER SYSTEM): ` +
+async function engineSettings(db: Db, engine: Engine & { kind: 'pg_trickle' }): Promise<void> {
+  const wanted: [string, string, string][] = [
+    ['pg_trickle.cleanup_use_truncate', 'off', 'TRUNCATE of a shared change buffer loses changes'],
+    // The image's 'auto' moves sources to WAL capture while replication slots last: three
+    // databases have more sources than its 10 slots, so which table ends up where would vary.
+    ['pg_trickle.cdc_mode', 'trigger', 'more source tables than replication slots'],
+  ];
+  if (!engine.features.fusedRecorded) {
+    wanted.push([
+      'pg_trickle.enable_fused_refresh',
+      'off',
       'this version drops fused refreshes from its history',
-  );
+    ]);
+  }
+  const [role] = await db.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+  let changed = false;
+  for (const [name, value, why] of wanted) {
+    const [row] = await db.query('SELECT current_setting($1, true) AS v', [name]);
+    if (row?.v === null || row?.v === undefined || row.v === value) continue;
+    if (!role?.rolsuper) {
+      console.warn(`pg_trickle ${engine.version}: set ${name} = ${value} on the server (${why})`);
+      continue;
+    }
+    // A setting name cannot be bound; these come from the list above, never from input.
+    await db.query(`ALTER SYSTEM SET ${name} = ${value}`);
+    console.log(`pg_trickle ${engine.version}: ALTER SYSTEM SET ${name} = ${value} (${why})`);
+    changed = true;
+  }
+  if (changed) await db.query('SELECT pg_reload_conf()');
 }
 
 export async function bootstrapScenario(
@@ -128,6 +142,9 @@ export async function bootstrapScenario(
       await db.query('SET search_path = public');
       await db.query("SELECT pg_advisory_lock(hashtext('demo.bootstrap'))");
       await ensureEngine(db, compatSql);
+      const installed = await detectEngine(db);
+      // Before any stream table is created: capture mode is chosen at creation.
+      if (installed.kind === 'pg_trickle') await engineSettings(db, installed);
       await db.query('BEGIN');
       try {
         await db.query(DEMO_SCHEMA);
@@ -167,7 +184,6 @@ export async function bootstrapScenario(
         created.push(st.name);
       }
       const engine = await detectEngine(db);
-      if (engine.kind === 'pg_trickle') await fixFusedRefresh(db, engine);
       await grantScenario(db, spec.database, engine.kind === 'compat');
       await db.query("SELECT pg_advisory_unlock(hashtext('demo.bootstrap'))");
       return {

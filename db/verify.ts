@@ -15,11 +15,17 @@ const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Compares `name` with `query` over the query's own columns (pg_trickle adds hidden ones). */
 export async function compareStreamTable(db: Db, name: string, query: string): Promise<Mismatch> {
+  // Every stream table (this one and any it reads) is locked before the snapshot is taken:
+  // pg_trickle refreshes some with TRUNCATE, which is not MVCC-safe, so a snapshot older than a
+  // concurrent refresh would read such a table as empty.
+  const streams = (
+    await db.query(
+      `SELECT format('%I.%I', pgt_schema, pgt_name) AS t FROM pgtrickle.pgt_stream_tables`,
+    )
+  ).map((r) => String(r.t));
   return inTransaction(db, async () => {
     await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    // Locked before the snapshot is taken: pg_trickle refreshes some tables with TRUNCATE, which
-    // is not MVCC-safe, so a snapshot older than a concurrent refresh would read the table empty.
-    await db.query(`LOCK TABLE ${ident(name)} IN ACCESS SHARE MODE`);
+    if (streams.length) await db.query(`LOCK TABLE ${streams.join(', ')} IN ACCESS SHARE MODE`);
     await db.query(`CREATE TEMP VIEW pgtd_verify AS ${query}`);
     const cols = await db.query(
       `SELECT attname FROM pg_attribute WHERE attrelid = 'pgtd_verify'::regclass AND attnum > 0

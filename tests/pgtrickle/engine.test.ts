@@ -44,8 +44,11 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
   const copies: Scenario[] = [];
   /** Effective modes seen per `scenario.table` while the generator ran. */
   const seenModes = new Map<string, Set<string>>();
-  /** breach_dashboard (L10) as a reader saw it, sampled while the generator ran. */
-  const l10Samples: string[][] = [];
+  /** Finance tables as a reader saw them, sampled while the generator ran. */
+  const financeSamples: Record<'sector_exposure' | 'breach_dashboard', string[][]> = {
+    sector_exposure: [],
+    breach_dashboard: [],
+  };
   let runStart: Date;
 
   beforeAll(async () => {
@@ -177,11 +180,10 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
               );
             }
             if (s.id === 'finance') {
-              const l10 = await db.query(
-                `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio,
-                        capital_status FROM breach_dashboard ORDER BY rank`,
-              );
-              l10Samples.push(l10.map((r) => JSON.stringify(r)));
+              for (const table of ['sector_exposure', 'breach_dashboard'] as const) {
+                const rows = await db.query(`SELECT * FROM ${table} ORDER BY 1`);
+                financeSamples[table].push(rows.map((r) => JSON.stringify(r)));
+              }
             }
             await sleep(250);
           }
@@ -246,6 +248,12 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     for (const s of copies) {
       await withDb(cfg, s.database, async (db) => {
         const engine = (await detectEngine(db)) as Engine & { kind: 'pg_trickle' };
+        // The bootstrap's settings (db/bootstrap.ts): DELETE-based cleanup, trigger capture.
+        const [set] = await db.query(
+          `SELECT current_setting('pg_trickle.cleanup_use_truncate', true) AS truncate,
+                  current_setting('pg_trickle.cdc_mode', true) AS cdc`,
+        );
+        expect(set).toEqual({ truncate: 'off', cdc: 'trigger' });
         if (!engine.features.fusedRecorded) {
           const [g] = await db.query(
             "SELECT current_setting('pg_trickle.enable_fused_refresh', true) AS v",
@@ -338,38 +346,26 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     }
   });
 
-  it('follows what really changed down the finance chain: L5 about one sector a tick, L10 at most one row', async () => {
-    const s = copies.find((c) => c.id === 'finance') as Scenario;
-    const rows = await withDb(cfg, s.database, (db) =>
-      db.query(
-        `SELECT st.pgt_name,
-                avg(coalesce((to_jsonb(h) ->> 'rows_updated')::bigint, 0)
-                    + greatest(h.rows_inserted, h.rows_deleted)) AS changed
-         FROM pgtrickle.pgt_refresh_history h
-         JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = h.pgt_id
-         WHERE h.status = 'COMPLETED' AND h.action <> 'NO_DATA' AND h.initiated_by <> 'INITIAL'
-           AND h.start_time >= $1
-         GROUP BY st.pgt_name`,
-        [runStart.toISOString()],
-      ),
-    );
-    const changed = Object.fromEntries(rows.map((r) => [String(r.pgt_name), Number(r.changed)]));
-    // breach_dashboard is a top-K table: the engine's counts there are the rows its MERGE
-    // touched, so its real changes are counted from what a reader saw.
-    let l10Changed = 0;
-    for (let i = 1; i < l10Samples.length; i++) {
-      const before = new Set(l10Samples[i - 1]);
-      l10Changed += (l10Samples[i] ?? []).filter((r) => !before.has(r)).length;
-    }
-    const perTick = l10Changed / RUN_S;
+  it('follows what really changed down the finance chain: L5 at most two sectors a tick, L10 at most one row', () => {
+    // Counted from what a reader saw (consecutive samples every 250 ms), not from the engine's
+    // counters: 0.67 counts an updated row in rows_inserted, and a top-K table's every MERGE.
+    const perTick = (samples: string[][]) => {
+      let changed = 0;
+      for (let i = 1; i < samples.length; i++) {
+        const before = new Set(samples[i - 1]);
+        changed += (samples[i] ?? []).filter((r) => !before.has(r)).length;
+      }
+      return changed / RUN_S;
+    };
+    const sectors = perTick(financeSamples.sector_exposure);
+    const l10 = perTick(financeSamples.breach_dashboard);
     console.log(
-      'finance rows changed per refresh',
-      JSON.stringify(changed),
-      'L10 rows changed per tick (seen by a reader)',
-      perTick.toFixed(3),
+      `finance rows changed per tick, seen by a reader: sector_exposure (8 rows) ${sectors.toFixed(3)}, breach_dashboard ${l10.toFixed(3)}`,
     );
-    expect(changed.sector_exposure).toBeLessThanOrEqual(2);
-    expect(perTick).toBeLessThanOrEqual(1);
+    // A tick reprices one instrument (its sector) and trades about once (perhaps another sector).
+    expect(sectors).toBeGreaterThan(0);
+    expect(sectors).toBeLessThanOrEqual(2);
+    expect(l10).toBeLessThanOrEqual(1);
   });
 
   it('does not need the compatibility scheduler: refresh_due does not exist there', async () => {
