@@ -27,7 +27,10 @@ async function page(url: string): Promise<string> {
 }
 
 export async function measureFreshness(opts: {
-  cfg: DbConfig;
+  /** Writes the events (the generator's role). */
+  writeCfg: DbConfig;
+  /** Watches the stream table (the dashboard's role). */
+  readCfg: DbConfig;
   database: string;
   pageUrl: string;
   events: number;
@@ -41,8 +44,8 @@ export async function measureFreshness(opts: {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const phase = opts.phase ?? ((i) => (((i * 0.618034) % 1) + 1) % 1);
   const run: FreshnessRun = { visitor: [], server: [] };
-  await withDb(opts.cfg, opts.database, async (writer) =>
-    withDb(opts.cfg, opts.database, async (watcher) => {
+  await withDb(opts.writeCfg, opts.database, async (writer) =>
+    withDb(opts.readCfg, opts.database, async (watcher) => {
       for (let i = 0; i < opts.events; i++) {
         // Let the previous event settle everywhere (page cache included) before the next.
         await sleep(2500);

@@ -296,14 +296,16 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     log(`freshness: ${EVENTS} orders and ${EVENTS} trades, page polled every 2 s`);
     const [f1, f10] = await Promise.all([
       measureFreshness({
-        cfg: roles.writer,
+        writeCfg: roles.writer,
+        readCfg: roles.reader,
         database: 'ecommerce_demo',
         pageUrl: `${dash.url}/fragments/all?scenario=ecommerce`,
         events: EVENTS,
         probe: probes.ordersKpi(),
       }),
       measureFreshness({
-        cfg: roles.writer,
+        writeCfg: roles.writer,
+        readCfg: roles.reader,
         database: 'finance_demo',
         pageUrl: `${dash.url}/fragments/all?scenario=finance`,
         events: EVENTS,

@@ -75,14 +75,16 @@ const loops = [
 const EVENTS = 100;
 const [f1, f10] = await Promise.all([
   measureFreshness({
-    cfg: roles.writer,
+    writeCfg: roles.writer,
+    readCfg: roles.reader,
     database: 'ecommerce_demo',
     pageUrl: `${dashOn.url}/fragments/all?scenario=ecommerce`,
     events: EVENTS,
     probe: probes.ordersKpi(),
   }),
   measureFreshness({
-    cfg: roles.writer,
+    writeCfg: roles.writer,
+    readCfg: roles.reader,
     database: 'finance_demo',
     pageUrl: `${dashOn.url}/fragments/all?scenario=finance`,
     events: EVENTS,
