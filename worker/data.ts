@@ -1,7 +1,7 @@
 // Everything one page or poll shows for a scenario, read over one connection.
 import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db';
 import { type EngineFeatures, optionalColumn } from '../db/engine';
-import { num, numOrNull } from '../scenarios/shared/format';
+import { num, numOrNull, strOrNull as str } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
 import { type DefiningQuery, type Internals, loadDefiningQuery, loadInternals } from './internals';
 
@@ -84,7 +84,6 @@ export async function loadStatus(db: Db, features: EngineFeatures): Promise<Stre
        ORDER BY rh.refresh_id DESC LIMIT 1) h ON true
      ORDER BY st.pgt_id`,
   );
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return rows.map((r) => ({
     name: String(r.name).replace(/^public\./, ''),
     status: String(r.status),

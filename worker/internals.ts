@@ -1,9 +1,8 @@
 // pg_trickle's own view of what it did, read through its API (or the compatibility mode's copy
 // of it): dependencies, refresh history, efficiency, the advisor, the stored defining queries.
 import { type Db, DbError, type Engine } from '../db';
-import type { EngineFeatures } from '../db/engine';
-import { optionalColumn } from '../db/engine';
-import { num, numOrNull } from '../scenarios/shared/format';
+import { type EngineFeatures, optionalColumn } from '../db/engine';
+import { num, numOrNull, strOrNull } from '../scenarios/shared/format';
 
 export interface Edge {
   /** The stream table that reads… */
@@ -78,7 +77,6 @@ export interface Internals {
 }
 
 const unqualify = (name: unknown) => String(name).replace(/^public\./, '');
-const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 export async function loadEdges(db: Db): Promise<Edge[]> {
   const rows = await db.query(

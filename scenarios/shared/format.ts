@@ -30,6 +30,10 @@ export const fmt = {
   pct: (n: number, digits = 1) => `${(pctFormats[digits] ?? pctFormats[1])?.format(n)} %`,
 };
 
+/** Text that may be NULL: null stays null, never "null". */
+export const strOrNull = (v: unknown): string | null =>
+  v === null || v === undefined ? null : String(v);
+
 /** A value that may be NULL (not recorded, not yet known): null stays null, never 0. */
 export const numOrNull = (v: unknown): number | null =>
   v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null;
