@@ -130,3 +130,28 @@ export const probes = {
         .replace(/\s+/g, ' '),
   }),
 };
+
+/**
+ * The two freshness measurements every benchmark makes, side by side: a 1 s table (ecommerce's
+ * Orders KPI) and the end of the finance chain (L10), both on the dashboard at `dashboardUrl`.
+ */
+export function measureDemoFreshness(opts: {
+  writeCfg: DbConfig;
+  readCfg: DbConfig;
+  dashboardUrl: string;
+  events: number;
+}): Promise<[FreshnessRun, FreshnessRun]> {
+  const run = (scenario: string, database: string, probe: FreshnessProbe) =>
+    measureFreshness({
+      writeCfg: opts.writeCfg,
+      readCfg: opts.readCfg,
+      database,
+      pageUrl: `${opts.dashboardUrl}/fragments/all?scenario=${scenario}`,
+      events: opts.events,
+      probe,
+    });
+  return Promise.all([
+    run('ecommerce', 'ecommerce_demo', probes.ordersKpi()),
+    run('finance', 'finance_demo', probes.breachDashboard()),
+  ]);
+}

@@ -24,7 +24,7 @@ import {
   startWrangler,
 } from '../scripts/stack';
 import '../tests/helpers';
-import { measureFreshness, probes } from './freshness';
+import { measureDemoFreshness } from './freshness';
 import { round, summary } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -294,24 +294,12 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     const benchStart = new Date();
     const EVENTS = Number(process.env.BENCH_FRESHNESS_EVENTS ?? 40);
     log(`freshness: ${EVENTS} orders and ${EVENTS} trades, page polled every 2 s`);
-    const [f1, f10] = await Promise.all([
-      measureFreshness({
-        writeCfg: roles.writer,
-        readCfg: roles.reader,
-        database: 'ecommerce_demo',
-        pageUrl: `${dash.url}/fragments/all?scenario=ecommerce`,
-        events: EVENTS,
-        probe: probes.ordersKpi(),
-      }),
-      measureFreshness({
-        writeCfg: roles.writer,
-        readCfg: roles.reader,
-        database: 'finance_demo',
-        pageUrl: `${dash.url}/fragments/all?scenario=finance`,
-        events: EVENTS,
-        probe: probes.breachDashboard(),
-      }),
-    ]);
+    const [f1, f10] = await measureDemoFreshness({
+      writeCfg: roles.writer,
+      readCfg: roles.reader,
+      dashboardUrl: dash.url as string,
+      events: EVENTS,
+    });
     const RUN_S = Number(process.env.BENCH_LEVELS_SECONDS ?? 180);
     log(`finance levels: the generator for ${RUN_S} s`);
     const levels = await financeLevels(database.cfg, roles.writer, RUN_S);

@@ -24,7 +24,7 @@ import {
 } from '../scripts/stack';
 import { freshScenario } from '../tests/helpers';
 import { simulate } from '../tests/simulate';
-import { measureFreshness, probes } from './freshness';
+import { measureDemoFreshness, probes } from './freshness';
 import { benchRealEngine, lastRealEngineResults, writeRealEngineSection } from './real-engine';
 import { median, percentile, round, summary } from './stats';
 
@@ -73,24 +73,12 @@ const loops = [
   refreshLoop(roles.writer, 'finance_demo', stop),
 ];
 const EVENTS = 100;
-const [f1, f10] = await Promise.all([
-  measureFreshness({
-    writeCfg: roles.writer,
-    readCfg: roles.reader,
-    database: 'ecommerce_demo',
-    pageUrl: `${dashOn.url}/fragments/all?scenario=ecommerce`,
-    events: EVENTS,
-    probe: probes.ordersKpi(),
-  }),
-  measureFreshness({
-    writeCfg: roles.writer,
-    readCfg: roles.reader,
-    database: 'finance_demo',
-    pageUrl: `${dashOn.url}/fragments/all?scenario=finance`,
-    events: EVENTS,
-    probe: probes.breachDashboard(),
-  }),
-]);
+const [f1, f10] = await measureDemoFreshness({
+  writeCfg: roles.writer,
+  readCfg: roles.reader,
+  dashboardUrl: dashOn.url,
+  events: EVENTS,
+});
 const fresh1s = f1.visitor;
 const freshL10 = f10.visitor;
 stop.done = true;
