@@ -3,6 +3,7 @@ import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db
 import { type EngineFeatures, optionalColumn } from '../db/engine';
 import { num, numOrNull, strOrNull as str } from '../scenarios/shared/format';
 import type { Panel, Scenario } from '../scenarios/types';
+import { whatItDid } from './engine-format';
 import { type DefiningQuery, type Internals, loadDefiningQuery, loadInternals } from './internals';
 
 const DEFAULT_RETENTION_MINUTES = 60;
@@ -39,15 +40,9 @@ export interface StreamTableStatus {
   lastDurationMs: number | null;
 }
 
-/**
- * What a table's refreshes actually do, as truthfully as the engine tells: a top-K table
- * recomputes its top K; otherwise the effective mode of the latest refresh; when that was a
- * NO_DATA cycle, the action of the last refresh that did work.
- */
+/** What the table's latest refresh that did work actually did (see whatItDid). */
 export function refreshDid(s: StreamTableStatus): string | null {
-  if (s.topK) return 'TOP_K';
-  if (s.effectiveMode && s.effectiveMode !== 'NO_DATA') return s.effectiveMode;
-  return s.lastAction;
+  return whatItDid(s.topK, s.effectiveMode, s.lastAction);
 }
 
 export interface Snapshot {

@@ -3,6 +3,7 @@
 import { type Db, DbError, type Engine } from '../db';
 import { type EngineFeatures, optionalColumn } from '../db/engine';
 import { num, numOrNull, strOrNull } from '../scenarios/shared/format';
+import { whatItDid } from './engine-format';
 
 export interface Edge {
   /** The stream table that reads… */
@@ -92,17 +93,6 @@ export async function loadEdges(db: Db): Promise<Edge[]> {
   }));
 }
 
-/**
- * What a history row's refresh did. A top-K table's refresh recomputes the top K whatever the
- * action says; on 0.67 an adaptive fallback to FULL is recorded as DIFFERENTIAL, and only the
- * table's effective_refresh_mode tells, for its latest refresh.
- */
-function didOf(r: { action: string; topk: boolean; latest: boolean; effective: string | null }) {
-  if (r.topk && r.action !== 'NO_DATA') return 'TOP_K';
-  if (r.latest && r.effective && r.effective !== 'NO_DATA') return r.effective;
-  return r.action;
-}
-
 export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) {
   // NO_DATA rows (a schedule came round with nothing to do) are noise here.
   const rows = await db.query(
@@ -127,12 +117,8 @@ export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) 
     (r): HistoryRow => ({
       name: String(r.pgt_name),
       action: String(r.action),
-      did: didOf({
-        action: String(r.action),
-        topk: Boolean(r.topk),
-        latest: Boolean(r.latest),
-        effective: strOrNull(r.effective),
-      }),
+      // The table's effective mode speaks only of its latest refresh.
+      did: whatItDid(Boolean(r.topk), r.latest ? strOrNull(r.effective) : null, String(r.action)),
       status: String(r.status),
       rowsInserted: r.status === 'RUNNING' ? null : numOrNull(r.rows_inserted),
       rowsUpdated: r.status === 'RUNNING' ? null : numOrNull(r.rows_updated),
