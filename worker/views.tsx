@@ -146,7 +146,7 @@ export function StatusTable(props: {
               <td title={r.requestedMode ? `asked for ${r.requestedMode}` : undefined}>
                 {r.refreshMode}
               </td>
-              <td class={did && did !== r.refreshMode ? 'did-differs' : undefined}>
+              <td>
                 {did ?? '–'}
                 {props.engine.kind === 'compat' ? (
                   <span class="muted"> (compat)</span>
