@@ -3,6 +3,7 @@
 // resumes cleanly, and a tick is skipped when another run ticked less than 0.9 interval ago, so
 // overlapping runs do not double the rate.
 import { type Db, type DbConfig, DbError, detectEngine, inTransaction, withDb } from '../db';
+import { pruneHistory, refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
 
@@ -95,33 +96,6 @@ export async function pruneEvents(
     deleted += Number(rows[0]?.n ?? 0);
   }
   return deleted;
-}
-
-/**
- * Deletes refresh history older than `keepMinutes`, at most `batch` rows a call. A role that may
- * not delete there (pg_trickle's catalog on a managed server) gets a permission error: the caller
- * stops trying for the run; the engine's own retention still applies.
- */
-export async function pruneHistory(db: Db, now: Date, keepMinutes: number, batch = 1000) {
-  const cutoff = new Date(now.getTime() - keepMinutes * 60_000).toISOString();
-  const rows = await db.query(
-    `WITH gone AS (
-       DELETE FROM pgtrickle.pgt_refresh_history WHERE refresh_id IN (
-         SELECT refresh_id FROM pgtrickle.pgt_refresh_history
-         WHERE start_time < $1 ORDER BY refresh_id LIMIT $2)
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    [cutoff, batch],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-/** In compatibility mode there is no background scheduler: refresh what is due, in order. */
-export async function refreshDue(db: Db, now: Date): Promise<number> {
-  const rows = await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due($1)', [
-    now.toISOString(),
-  ]);
-  return rows.filter((r) => r.action !== 'NO_DATA').length;
 }
 
 /** Ticks between two history prunes (a batch of 1,000 rows is far more than a minute makes). */

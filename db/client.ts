@@ -18,30 +18,33 @@ export interface ConnectOptions {
   applicationName?: string;
 }
 
-let appliedProxy: string | undefined;
-
 /**
- * neonConfig is process-wide. Settings for a self-hosted proxy are applied only when one is
- * configured; otherwise the driver keeps its defaults (Neon's own proxy, TLS).
+ * Settings for a self-hosted proxy, applied to one client (the driver's per-client
+ * `client.neonConfig`), only when one is configured; otherwise the client keeps the driver's
+ * defaults (Neon's own proxy, TLS). Nothing process-wide changes, so clients for different
+ * proxies can live side by side (tests run several stacks in one process).
  */
-function configureDriver(cfg: DbConfig): void {
+function configureClient(client: Client, cfg: DbConfig): void {
   const proxy = cfg.DB_WS_PROXY;
-  if (!proxy || proxy === appliedProxy) return;
+  if (!proxy) return;
   const url = new URL(proxy);
   const base = `${url.host}${url.pathname === '/' ? '/v1' : url.pathname}`;
-  neonConfig.wsProxy = (host, port) => `${base}?address=${host}:${port}`;
+  const c = client.neonConfig;
+  c.wsProxy = (host, port) => `${base}?address=${host}:${port}`;
   // A self-hosted server authenticates with SCRAM, which cannot be pipelined like Neon's
   // cleartext-password flow.
-  neonConfig.pipelineConnect = false;
+  c.pipelineConnect = false;
   if (url.protocol === 'ws:') {
-    neonConfig.useSecureWebSocket = false;
-    neonConfig.pipelineTLS = false;
-    neonConfig.forceDisablePgSSL = true;
+    c.useSecureWebSocket = false;
+    c.pipelineTLS = false;
+    c.forceDisablePgSSL = true;
   }
-  appliedProxy = proxy;
 }
 
-/** Node has no global WebSocket before v22; scripts and tests hand in `ws` here. */
+/**
+ * Node has no global WebSocket before v22; scripts and tests hand in `ws` here, once for the
+ * process (what the runtime offers, not a per-connection setting).
+ */
 export function setWebSocketConstructor(ctor: unknown): void {
   neonConfig.webSocketConstructor = ctor as typeof neonConfig.webSocketConstructor;
 }
@@ -56,13 +59,13 @@ export async function withDb<T>(
   fn: (db: Db) => Promise<T>,
   opts: ConnectOptions = {},
 ): Promise<T> {
-  configureDriver(cfg);
   const client = new Client({
     connectionString: urlForDatabase(cfg.DATABASE_URL, database),
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     statement_timeout: opts.statementTimeoutMs ?? 10_000,
     application_name: opts.applicationName ?? 'pg_trickle_demo',
   });
+  configureClient(client, cfg);
   // A connection dropped while idle must not become an unhandled rejection.
   client.on('error', () => {});
   const connectTimeout = opts.connectTimeoutMs ?? 5000;

@@ -15,6 +15,13 @@ export const DbConfigSchema = z.object({
 });
 export type DbConfig = z.infer<typeof DbConfigSchema>;
 
+/** What both Workers' environments have in common: where the database is. */
+export interface DbEnv {
+  /** The dashboard gets reader credentials, the generator writer credentials. */
+  DATABASE_URL: string;
+  DB_WS_PROXY?: string;
+}
+
 export function parseDbConfig(env: { DATABASE_URL?: unknown; DB_WS_PROXY?: unknown }): DbConfig {
   const parsed = DbConfigSchema.safeParse({
     DATABASE_URL: env.DATABASE_URL,

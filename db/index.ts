@@ -1,4 +1,7 @@
+// db/'s runtime face, bundled into both Workers: connections, configuration, errors, PostgreSQL
+// values, and the engine detection every reader needs. Setup code lives in db/setup/ (Node only).
 export { type ConnectOptions, type Db, inTransaction, type Row, withDb } from './client';
-export { type DbConfig, parseDbConfig, urlForDatabase } from './config';
-export { detectEngine, type Engine } from './engine';
+export { type DbConfig, type DbEnv, parseDbConfig, urlForDatabase } from './config';
 export { DbError, type DbErrorKind, toDbError } from './errors';
+export { detectEngine, type Engine, type EngineFeatures, engineLabel } from './pgtrickle/engine';
+export { num, numOrNull, quoteIdent, strOrNull } from './values';

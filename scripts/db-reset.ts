@@ -1,7 +1,7 @@
 // `npm run db:reset`: deletes the local embedded cluster's data directory (not an external
 // server's). The next `npm run dev` or `npm run db:setup` creates everything again.
 import { existsSync, rmSync } from 'node:fs';
-import { defaultDataDir } from './stack';
+import { defaultDataDir } from '../local/stack';
 
 if (process.env.DATABASE_URL) {
   console.error(

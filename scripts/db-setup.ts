@@ -1,6 +1,8 @@
 // `npm run db:setup`: bootstraps every scenario on the local embedded cluster (started for the
 // occasion), or on the server named by DATABASE_URL (+ DB_WS_PROXY). Idempotent.
-import { defaultDataDir, setupAll, startDatabase } from './stack';
+
+import { setupAll } from '../local/scenario-setup';
+import { defaultDataDir, startDatabase } from '../local/stack';
 
 const db = await startDatabase({
   dataDir: defaultDataDir(),

@@ -2,15 +2,12 @@
 // (or uses DATABASE_URL), our WebSocket proxy, the bootstrap, the dashboard Worker on :8080 and
 // the generator Worker, whose scheduled handler is triggered once a minute as the Cron Trigger
 // would (wrangler dev never fires crons by itself).
+
+import { engineLabel } from '../db';
+import { setupAll } from '../local/scenario-setup';
+import { dbVars, defaultDataDir, roleConfigs, startDatabase } from '../local/stack';
+import { startWrangler } from '../local/wrangler';
 import { scenarios } from '../scenarios';
-import {
-  dbVars,
-  defaultDataDir,
-  roleConfigs,
-  setupAll,
-  startDatabase,
-  startWrangler,
-} from './stack';
 
 const PORT = Number(process.env.PORT ?? 8080);
 const HOST = process.env.HOST ?? '127.0.0.1';
@@ -41,9 +38,7 @@ if (db.postgres) {
 if (db.proxy) say(`WebSocket proxy on ${db.proxy.url}`);
 
 for (const r of await setupAll(db.cfg)) {
-  say(
-    `${r.database} ready (engine: ${r.engine.kind === 'pg_trickle' ? `pg_trickle ${r.engine.version}` : r.engine.kind === 'compat' ? 'compatibility mode, full refresh only' : 'none'})`,
-  );
+  say(`${r.database} ready (engine: ${engineLabel(r.engine)})`);
 }
 
 // Least privilege, as deployed: the dashboard reads as demo_reader, the generator writes as

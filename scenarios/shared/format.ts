@@ -29,17 +29,3 @@ export const fmt = {
     s === null ? 'not yet' : s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`,
   pct: (n: number, digits = 1) => `${(pctFormats[digits] ?? pctFormats[1])?.format(n)} %`,
 };
-
-/** Text that may be NULL: null stays null, never "null". */
-export const strOrNull = (v: unknown): string | null =>
-  v === null || v === undefined ? null : String(v);
-
-/** A value that may be NULL (not recorded, not yet known): null stays null, never 0. */
-export const numOrNull = (v: unknown): number | null =>
-  v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null;
-
-/** PostgreSQL numeric and bigint arrive as strings; a NULL here is read as 0 (counts, sums). */
-export const num = (v: unknown): number => {
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : 0;
-};

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
 import { scenarios } from '../../scenarios';
-import '../helpers';
+import '../../local/driver';
 import { launch, open, shot } from './chromium';
 
 // Callbacks passed to page.evaluate run in the page; these are the page globals they use.

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/stack';
+import { ROOT } from '../../local/paths';
 
 describe('npm run deploy -- --dry-run', () => {
   it('bundles the dashboard and the generator', { timeout: 120_000 }, () => {

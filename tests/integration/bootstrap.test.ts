@@ -1,17 +1,16 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
-import { bootstrapScenario } from '../../db/bootstrap';
 import {
   FUNCTION_ARGS,
   FUNCTION_COLUMNS,
   NEWEST_ONLY_COLUMNS,
   TABLE_COLUMNS,
-} from '../../db/pgtrickle-api';
+} from '../../db/pgtrickle/api';
+import { bootstrapScenario } from '../../db/setup/bootstrap';
+import { bootstrapSpec, compatSql, freshScenario } from '../../local/scenario-setup';
 import { ecommerce } from '../../scenarios/ecommerce';
 import type { Scenario } from '../../scenarios/types';
-import { bootstrapSpec, compatSql } from '../../scripts/stack';
 import { checkDependencyTree } from '../dependency-tree';
-import { freshScenario } from '../helpers';
 
 const { cfg } = inject('stack');
 let scenario: Scenario;
@@ -220,7 +219,9 @@ describe('compatibility mode API shape', () => {
           [fn],
         ),
       );
-      expect((row?.proargnames as string[]).slice(0, args.length), fn).toEqual(args);
+      expect(((row?.proargnames as string[] | undefined) ?? []).slice(0, args.length), fn).toEqual(
+        args,
+      );
     }
   });
 

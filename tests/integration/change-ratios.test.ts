@@ -2,10 +2,10 @@
 // refresh / rows in the table) after five simulated minutes refreshed every second.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
+import { freshScenario } from '../../local/scenario-setup';
+import { simulate } from '../../local/simulate';
 import { scenarios } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
-import { freshScenario } from '../helpers';
-import { simulate } from '../simulate';
 
 const { cfg } = inject('stack');
 const SHOWCASES: [scenario: string, table: string][] = [

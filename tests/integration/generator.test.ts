@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { pruneEvents, pruneHistory, refreshDue, tickOnce } from '../../cron/run';
+import { pruneEvents, tickOnce } from '../../cron/run';
 import { type Db, withDb } from '../../db';
-import { compareStreamTable } from '../../db/verify';
+import { pruneHistory, refreshDue } from '../../db/pgtrickle/maintenance';
+import { compareStreamTable } from '../../db/setup/verify';
+import { freshScenario } from '../../local/scenario-setup';
 import { ecommerce } from '../../scenarios/ecommerce';
 import type { Scenario } from '../../scenarios/types';
-import { freshScenario } from '../helpers';
 
 const { cfg } = inject('stack');
 

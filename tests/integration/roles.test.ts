@@ -2,7 +2,7 @@
 // generator's role writes events and cannot touch stream tables.
 import { describe, expect, inject, it } from 'vitest';
 import { type Db, DbError, inTransaction, withDb } from '../../db';
-import '../helpers';
+import '../../local/driver';
 
 const { readerCfg, writerCfg } = inject('stack');
 

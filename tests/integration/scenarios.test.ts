@@ -1,14 +1,15 @@
 // All three scenarios on one server: objects as specified, the seed's DAG shapes, the seed's
 // psql examples, correctness after ticks, and one failing scenario not stopping the others.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { refreshDue, runGenerator } from '../../cron/run';
+import { runGenerator } from '../../cron/run';
 import { DbError, withDb } from '../../db';
-import { compareStreamTable } from '../../db/verify';
+import { refreshDue } from '../../db/pgtrickle/maintenance';
+import { compareStreamTable } from '../../db/setup/verify';
+import { freshScenario } from '../../local/scenario-setup';
+import { simulate } from '../../local/simulate';
 import { scenarios } from '../../scenarios';
 import { SECTOR_NAMES } from '../../scenarios/finance/stream-tables';
 import type { Scenario } from '../../scenarios/types';
-import { freshScenario } from '../helpers';
-import { simulate } from '../simulate';
 
 const { cfg } = inject('stack');
 const byId = (id: string) => scenarios.find((s) => s.id === id) as Scenario;

@@ -1,13 +1,13 @@
 // Three simulated hours of each scenario against a real database, refreshing as the engine
 // would and pruning to the 60-minute window: every panel must still tell a meaningful story.
 import { describe, expect, inject, it } from 'vitest';
-import { refreshDue } from '../../cron/run';
 import { type Db, withDb } from '../../db';
+import { refreshDue } from '../../db/pgtrickle/maintenance';
+import { freshScenario } from '../../local/scenario-setup';
+import { simulate } from '../../local/simulate';
 import { scenarios } from '../../scenarios';
 import { burstAmount } from '../../scenarios/fraud/generator';
 import type { Scenario } from '../../scenarios/types';
-import { freshScenario } from '../helpers';
-import { simulate } from '../simulate';
 
 const { cfg } = inject('stack');
 const HOURS = 3;

@@ -4,25 +4,28 @@
 // reads as demo_reader, exactly as the Workers do. Without PGTRICKLE_TEST_URL the suite is
 // skipped, saying so (CI has no pg_trickle: no registry carries it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshDue, runGenerator } from '../../cron/run';
+import { runGenerator } from '../../cron/run';
 import { type DbConfig, detectEngine, type Engine, withDb } from '../../db';
-import { bootstrapScenario } from '../../db/bootstrap';
-import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../../db/local/ws-proxy';
+import type { AdviceRow, EfficiencyRow, HistoryRow } from '../../db/pgtrickle/activity';
 import {
   FUNCTION_ARGS,
   FUNCTION_COLUMNS,
   NEWEST_ONLY_COLUMNS,
   TABLE_COLUMNS,
-} from '../../db/pgtrickle-api';
-import { rolePasswords, workerConfigs } from '../../db/roles';
-import { compareStreamTable } from '../../db/verify';
+} from '../../db/pgtrickle/api';
+import { refreshDue } from '../../db/pgtrickle/maintenance';
+import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
+import { bootstrapScenario } from '../../db/setup/bootstrap';
+import { rolePasswords, workerConfigs } from '../../db/setup/roles';
+import { compareStreamTable } from '../../db/setup/verify';
+import { bootstrapSpec, compatSql } from '../../local/scenario-setup';
+import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../../local/ws-proxy';
 import { scenarios } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
-import { bootstrapSpec, compatSql } from '../../scripts/stack';
-import { loadSnapshot } from '../../worker/data';
+import { allPanels, loadSnapshot } from '../../worker/snapshot';
 import { checkDependencyTree } from '../dependency-tree';
 import { expectedEngineMode } from '../expected-modes';
-import '../helpers';
+import '../../local/driver';
 
 const URL_ = process.env.PGTRICKLE_TEST_URL;
 /** Seconds of generator ticks (all three scenarios at once) before the tables are compared. */
@@ -248,7 +251,7 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     for (const s of copies) {
       await withDb(cfg, s.database, async (db) => {
         const engine = (await detectEngine(db)) as Engine & { kind: 'pg_trickle' };
-        // The bootstrap's settings (db/bootstrap.ts): DELETE-based cleanup, trigger capture.
+        // The bootstrap's settings (db/setup/bootstrap.ts): DELETE-based cleanup, trigger capture.
         const [set] = await db.query(
           `SELECT current_setting('pg_trickle.cleanup_use_truncate', true) AS truncate,
                   current_setting('pg_trickle.cdc_mode', true) AS cdc`,
@@ -288,17 +291,25 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
       const last = s.streamTables[s.streamTables.length - 1]?.name as string;
       const snap = await loadSnapshot(reader, s, { node: last });
       expect(snap.engine.kind, s.id).toBe('pg_trickle');
-      expect(snap.status.map((x) => x.name).sort(), s.id).toEqual(
+      const data = (id: string) => snap.panels.find((p) => p.panel.id === id)?.data;
+      const status = data('status') as StreamTableStatus[];
+      expect(status.map((x) => x.name).sort(), s.id).toEqual(
         s.streamTables.map((t) => t.name).sort(),
       );
-      const internals = snap.internals;
-      expect(internals?.edges.length, s.id).toBeGreaterThanOrEqual(s.streamTables.length);
-      expect(internals?.efficiency.length, s.id).toBe(s.streamTables.length);
-      expect(internals?.adviceError, s.id).toBeNull();
-      expect(internals?.advice.length, s.id).toBe(s.streamTables.length);
-      expect(internals?.history.length, s.id).toBeGreaterThan(0);
-      for (const { panel, data } of snap.panels) {
-        expect(data, `${s.id}.${panel.id}`).toBeDefined();
+      const dag = data('dag') as { edges: Edge[] };
+      expect(dag.edges.length, s.id).toBeGreaterThanOrEqual(s.streamTables.length);
+      const efficiency = data('efficiency') as { rows: EfficiencyRow[] };
+      expect(efficiency.rows.length, s.id).toBe(s.streamTables.length);
+      const advisor = data('advisor') as { advice: AdviceRow[]; error: string | null };
+      expect(advisor.error, s.id).toBeNull();
+      expect(advisor.advice.length, s.id).toBe(s.streamTables.length);
+      expect((data('history') as HistoryRow[]).length, s.id).toBeGreaterThan(0);
+      expect(
+        snap.panels.map((p) => p.panel.id),
+        s.id,
+      ).toEqual(allPanels(s).map((p) => p.id));
+      for (const { panel, data: d } of snap.panels) {
+        expect(d, `${s.id}.${panel.id}`).toBeDefined();
       }
       // The SQL panel shows the query as given, top-K ORDER BY … LIMIT included.
       const def = s.streamTables.find((t) => t.name === last);

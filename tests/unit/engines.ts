@@ -1,6 +1,6 @@
 // Engine descriptions for rendering tests: what 0.108.3 (and the compatibility mode) record, and
 // what 0.67.0 lacks.
-import type { EngineFeatures } from '../../db/engine';
+import type { EngineFeatures } from '../../db/pgtrickle/engine';
 
 export const ALL_FEATURES: EngineFeatures = {
   durationMs: true,
@@ -10,10 +10,5 @@ export const ALL_FEATURES: EngineFeatures = {
   fusedRecorded: true,
 };
 
-export const NO_FEATURES: EngineFeatures = {
-  durationMs: false,
-  rowsUpdated: false,
-  refreshReason: false,
-  requestedMode: false,
-  fusedRecorded: false,
-};
+/** What 0.67.0 records (and what a missing engine offers). */
+export { NO_FEATURES } from '../../db/pgtrickle/engine';

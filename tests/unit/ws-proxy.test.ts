@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { isAllowed, parseAddress, type RunningProxy, startWsProxy } from '../../db/local/ws-proxy';
+import { isAllowed, parseAddress, type RunningProxy, startWsProxy } from '../../local/ws-proxy';
 
 describe('ws-proxy address parsing and allow-list', () => {
   it('parses host:port, [v6]:port and v6:port', () => {

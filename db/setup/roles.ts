@@ -2,10 +2,12 @@
 // what pg_trickle's monitoring functions read, read-only, time- and connection-limited); the
 // generator as demo_writer (DML on base tables, its own state, the compatibility scheduler). The
 // bootstrap (a role that may create roles) sets them up; neither may alter a stream table.
-import type { Db } from './client';
-import { withDb } from './client';
-import type { DbConfig } from './config';
-import { READER_FUNCTION_GRANTS } from './pgtrickle-api';
+
+import type { Db } from '../client';
+import { withDb } from '../client';
+import type { DbConfig } from '../config';
+import { READER_FUNCTION_GRANTS } from '../pgtrickle/api';
+import { quoteIdent } from '../values';
 
 export const READER = 'demo_reader';
 export const WRITER = 'demo_writer';
@@ -57,8 +59,6 @@ export async function ensureRoles(cfg: DbConfig, passwords: RolePasswords): Prom
   });
 }
 
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 /** Grants for one scenario database (run by the bootstrap, after the stream tables exist). */
 export async function grantScenario(db: Db, database: string, compat: boolean): Promise<void> {
   const streams = (
@@ -71,9 +71,9 @@ export async function grantScenario(db: Db, database: string, compat: boolean): 
       [streams],
     )
   ).map((r) => String(r.tablename));
-  const list = (names: string[]) => names.map((n) => `public.${ident(n)}`).join(', ');
+  const list = (names: string[]) => names.map((n) => `public.${quoteIdent(n)}`).join(', ');
   const sql = [
-    `GRANT CONNECT ON DATABASE ${ident(database)} TO ${READER}, ${WRITER}`,
+    `GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${READER}, ${WRITER}`,
     `GRANT USAGE ON SCHEMA public, pgtrickle, demo_meta TO ${READER}, ${WRITER}`,
     // The reader: stream tables, pg_trickle's catalog (its monitoring functions read it), the
     // generator's state (retention window, freshness for /healthz).

@@ -1,17 +1,10 @@
-// pg_trickle's own view of what it did, read through its API (or the compatibility mode's copy
-// of it): dependencies, refresh history, efficiency, the advisor, the stored defining queries.
-import { type Db, DbError, type Engine } from '../db';
-import { type EngineFeatures, optionalColumn } from '../db/engine';
-import { num, numOrNull, strOrNull } from '../scenarios/shared/format';
-import { whatItDid } from './engine-format';
-
-export interface Edge {
-  /** The stream table that reads… */
-  target: string;
-  /** …this source (a base table or another stream table). */
-  source: string;
-  sourceType: string;
-}
+// What pg_trickle's refreshes did: history, efficiency, refreshes per minute, and the advisor's
+// view of them. Read through pg_trickle's API, or the compatibility mode's copy of it.
+import type { Db } from '../client';
+import { DbError } from '../errors';
+import { num, numOrNull, strOrNull } from '../values';
+import { type EngineFeatures, optionalColumn } from './engine';
+import { whatItDid } from './status';
 
 export interface HistoryRow {
   name: string;
@@ -64,33 +57,6 @@ export interface AdviceRow {
   recommended: string;
   confidence: string;
   reason: string;
-}
-
-export interface Internals {
-  engine: Engine;
-  edges: Edge[];
-  history: HistoryRow[];
-  efficiency: EfficiencyRow[];
-  series: SeriesPoint[];
-  advice: AdviceRow[];
-  /** Why the advisor could not answer (e.g. a read-only role), when it could not. */
-  adviceError: string | null;
-}
-
-const unqualify = (name: unknown) => String(name).replace(/^public\./, '');
-
-export async function loadEdges(db: Db): Promise<Edge[]> {
-  const rows = await db.query(
-    `SELECT s.pgt_name AS target, d.source_relid::regclass::text AS source, d.source_type
-     FROM pgtrickle.pgt_dependencies d
-     JOIN pgtrickle.pgt_stream_tables s ON s.pgt_id = d.pgt_id
-     ORDER BY s.pgt_id, source`,
-  );
-  return rows.map((r) => ({
-    target: String(r.target),
-    source: unqualify(r.source),
-    sourceType: String(r.source_type),
-  }));
 }
 
 export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) {
@@ -187,7 +153,7 @@ export async function loadSeries(db: Db): Promise<SeriesPoint[]> {
 /**
  * pg_trickle's advisor reads its change buffers, which a read-only role may not see, so the
  * dashboard's role calls it through demo_meta.refresh_mode_advice(), a SECURITY DEFINER wrapper
- * the bootstrap grants to that role alone (db/roles.ts). If that is missing: degrade, not fail.
+ * the bootstrap grants to that role alone (db/setup/roles.ts). If that is missing: degrade, not fail.
  */
 export async function loadAdvice(db: Db): Promise<{ advice: AdviceRow[]; error: string | null }> {
   try {
@@ -212,42 +178,4 @@ export async function loadAdvice(db: Db): Promise<{ advice: AdviceRow[]; error: 
     }
     throw err;
   }
-}
-
-export async function loadInternals(
-  db: Db,
-  engine: Engine & { kind: 'pg_trickle' | 'compat' },
-): Promise<Internals> {
-  const edges = await loadEdges(db);
-  const history = await loadHistory(db, engine.features);
-  const efficiency = await loadEfficiency(db, engine.features);
-  const series = await loadSeries(db);
-  const { advice, error } = await loadAdvice(db);
-  return { engine, edges, history, efficiency, series, advice, adviceError: error };
-}
-
-export interface DefiningQuery {
-  query: string;
-  mode: string;
-  schedule: string | null;
-}
-
-/**
- * The query as it was given to the engine, or undefined for an unknown name. pg_trickle keeps
- * original_query only when it rewrote the query (a top-K table's defining_query lacks its
- * ORDER BY … LIMIT), so the given text is original_query where set, else defining_query.
- */
-export async function loadDefiningQuery(db: Db, name: string): Promise<DefiningQuery | undefined> {
-  const [row] = await db.query(
-    `SELECT coalesce(original_query, defining_query) AS defining_query, refresh_mode, schedule
-     FROM pgtrickle.pgt_stream_tables
-     WHERE pgt_schema = 'public' AND pgt_name = $1`,
-    [name],
-  );
-  if (!row) return undefined;
-  return {
-    query: String(row.defining_query),
-    mode: String(row.refresh_mode),
-    schedule: row.schedule === null ? null : String(row.schedule),
-  };
 }

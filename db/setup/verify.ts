@@ -1,6 +1,8 @@
 // Correctness check, usable on real pg_trickle as well as in compatibility mode: a stream
 // table's contents must equal its defining query run fresh, as multisets, in one snapshot.
-import { type Db, inTransaction } from './client';
+
+import { type Db, inTransaction } from '../client';
+import { quoteIdent } from '../values';
 
 export interface Mismatch {
   name: string;
@@ -10,8 +12,6 @@ export interface Mismatch {
   extra: number;
   rows: number;
 }
-
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Compares `name` with `query` over the query's own columns (pg_trickle adds hidden ones). */
 export async function compareStreamTable(db: Db, name: string, query: string): Promise<Mismatch> {
@@ -31,12 +31,12 @@ export async function compareStreamTable(db: Db, name: string, query: string): P
       `SELECT attname FROM pg_attribute WHERE attrelid = 'pgtd_verify'::regclass AND attnum > 0
        AND NOT attisdropped ORDER BY attnum`,
     );
-    const list = cols.map((c) => ident(String(c.attname))).join(', ');
+    const list = cols.map((c) => quoteIdent(String(c.attname))).join(', ');
     const [r] = await db.query(
       `SELECT
-         (SELECT count(*) FROM (SELECT ${list} FROM pgtd_verify EXCEPT ALL SELECT ${list} FROM ${ident(name)}) m) AS missing,
-         (SELECT count(*) FROM (SELECT ${list} FROM ${ident(name)} EXCEPT ALL SELECT ${list} FROM pgtd_verify) e) AS extra,
-         (SELECT count(*) FROM ${ident(name)}) AS rows`,
+         (SELECT count(*) FROM (SELECT ${list} FROM pgtd_verify EXCEPT ALL SELECT ${list} FROM ${quoteIdent(name)}) m) AS missing,
+         (SELECT count(*) FROM (SELECT ${list} FROM ${quoteIdent(name)} EXCEPT ALL SELECT ${list} FROM pgtd_verify) e) AS extra,
+         (SELECT count(*) FROM ${quoteIdent(name)}) AS rows`,
     );
     await db.query('DROP VIEW pgtd_verify');
     return { name, missing: Number(r?.missing), extra: Number(r?.extra), rows: Number(r?.rows) };

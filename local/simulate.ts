@@ -2,8 +2,9 @@
 // engine would (compatibility mode's refresh_due, every `refreshEvery` simulated seconds), with
 // retention pruning. Shared by the steady-state test and by calibration runs.
 
-import { pruneEvents, pruneHistory, refreshDue } from '../cron/run';
+import { pruneEvents } from '../cron/run';
 import { type Db, inTransaction } from '../db';
+import { pruneHistory, refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
 

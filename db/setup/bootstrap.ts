@@ -1,9 +1,11 @@
 // Creates a scenario's database, engine, schema, seed data and stream tables. Idempotent: run
 // again on a live database it changes nothing and loses nothing.
-import { type Db, withDb } from './client';
-import type { DbConfig } from './config';
-import { detectEngine, type Engine } from './engine';
-import { DbError } from './errors';
+
+import { type Db, withDb } from '../client';
+import type { DbConfig } from '../config';
+import { DbError } from '../errors';
+import { detectEngine, type Engine } from '../pgtrickle/engine';
+import { quoteIdent } from '../values';
 import { ensureRoles, grantScenario, type RolePasswords, rolePasswords } from './roles';
 
 export interface StreamTableSpec {
@@ -46,7 +48,6 @@ CREATE TABLE IF NOT EXISTS demo_meta.generator_state (
 -- The event window the generator prunes to, so the dashboard can say what aggregates cover.
 ALTER TABLE demo_meta.generator_state ADD COLUMN IF NOT EXISTS retention_minutes integer;`;
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 async function ensureDatabase(cfg: DbConfig, database: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Db } from './client';
+import type { Db } from '../client';
 
 /**
  * What the engine's catalog records, asked of the catalog itself (a column present or not), never
@@ -23,6 +23,25 @@ export type Engine =
   | { kind: 'pg_trickle'; version: string; features: EngineFeatures }
   | { kind: 'compat'; version: string; features: EngineFeatures }
   | { kind: 'none' };
+
+/** Nothing recorded beyond 0.67's columns: what a missing engine offers. */
+export const NO_FEATURES: EngineFeatures = {
+  durationMs: false,
+  rowsUpdated: false,
+  refreshReason: false,
+  requestedMode: false,
+  fusedRecorded: false,
+};
+
+export const featuresOf = (engine: Engine): EngineFeatures =>
+  engine.kind === 'none' ? NO_FEATURES : engine.features;
+
+/** The engine as every surface names it: the badge, /healthz, `npm run dev`'s log. */
+export function engineLabel(engine: Engine): string {
+  if (engine.kind === 'pg_trickle') return `pg_trickle ${engine.version}`;
+  if (engine.kind === 'compat') return 'compatibility mode — full refresh only';
+  return 'no stream table engine installed';
+}
 
 const FEATURE_COLUMNS = [
   'pgt_refresh_history.duration_ms',

@@ -1,7 +1,7 @@
 -- pg_trickle compatibility mode: a small, honest stand-in for the subset of pg_trickle's SQL API
 -- this demo calls, for PostgreSQL servers without the extension (tests, the no-Docker local run).
 -- Same schema (`pgtrickle`), function names, argument names, output columns and types as the
--- newest pg_trickle release, 0.108.3 (see db/pgtrickle-api.ts), so what the dashboard is built
+-- newest pg_trickle release, 0.108.3 (see db/pgtrickle/api.ts), so what the dashboard is built
 -- against here is what it meets there. Deliberately simple:
 --   * every refresh is a FULL recomputation (never DIFFERENTIAL), recorded in
 --     pgt_refresh_history as action FULL with effective_refresh_mode FULL, real times and

@@ -1,0 +1,142 @@
+// What pg_trickle says about each stream table: its status and latest refresh, what that refresh
+// really did, what it reads (the DAG's edges), and its query as stored. Read through pg_trickle's
+// API, or the compatibility mode's copy of it; the engine panels and the engine suite use these.
+import type { Db } from '../client';
+import { num, numOrNull, strOrNull } from '../values';
+import { type EngineFeatures, optionalColumn } from './engine';
+
+/** pg_trickle names tables in public unqualified in some places, qualified in others. */
+const unqualify = (name: unknown) => String(name).replace(/^public\./, '');
+
+/**
+ * What a refresh did, as truthfully as the engine tells: a top-K table recomputes its top K;
+ * otherwise the table's effective mode, where it speaks of this refresh and is not a NO_DATA
+ * cycle (on 0.67 an adaptive fallback to FULL is recorded as DIFFERENTIAL, and only that column
+ * tells, for the latest refresh); otherwise the action the engine recorded.
+ */
+export function whatItDid<A extends string | null>(
+  topK: boolean,
+  effective: string | null,
+  action: A,
+): string | A {
+  if (topK) return 'TOP_K';
+  if (effective && effective !== 'NO_DATA') return effective;
+  return action;
+}
+
+export interface StreamTableStatus {
+  name: string;
+  status: string;
+  /** The mode the table runs in (pg_trickle resolves AUTO at creation). */
+  refreshMode: string;
+  /** The mode asked for at creation, AUTO included; null where the engine does not keep it. */
+  requestedMode: string | null;
+  /** What the table's latest refresh did: FULL, DIFFERENTIAL, TOP_K, APPEND_ONLY, NO_DATA. */
+  effectiveMode: string | null;
+  /** Why the latest refresh ran as it did (0.108: refresh_reason), where recorded. */
+  reason: string | null;
+  topK: boolean;
+  schedule: string | null;
+  isPopulated: boolean;
+  consecutiveErrors: number;
+  /** Seconds since the last refresh that did work (not NO_DATA); null if none yet. */
+  lastRefreshAgeS: number | null;
+  lastAction: string | null;
+  lastRowsInserted: number | null;
+  lastRowsUpdated: number | null;
+  lastRowsDeleted: number | null;
+  /** Null where the engine records no duration (0.67) or before the first refresh. */
+  lastDurationMs: number | null;
+}
+
+/** What the table's latest refresh that did work actually did (see whatItDid). */
+export function refreshDid(s: StreamTableStatus): string | null {
+  return whatItDid(s.topK, s.effectiveMode, s.lastAction);
+}
+
+export async function loadStatus(db: Db, features: EngineFeatures): Promise<StreamTableStatus[]> {
+  const rows = await db.query(
+    `SELECT s.name, s.status, s.refresh_mode, s.schedule, s.is_populated, s.consecutive_errors,
+            st.effective_refresh_mode, st.topk_limit IS NOT NULL AS topk,
+            ${optionalColumn(features.requestedMode, 'st.requested_refresh_mode', 'text', 'requested_mode')},
+            ${optionalColumn(features.refreshReason, 'st.refresh_reason', 'text', 'reason')},
+            extract(epoch FROM now() - h.end_time) AS age_s, h.action, h.rows_inserted,
+            h.rows_updated, h.rows_deleted, h.duration_ms
+     FROM pgtrickle.pgt_status() s
+     JOIN pgtrickle.pgt_stream_tables st ON st.pgt_schema || '.' || st.pgt_name = s.name
+     LEFT JOIN LATERAL (
+       SELECT rh.action, rh.rows_inserted, rh.rows_deleted, rh.end_time,
+              ${optionalColumn(features.rowsUpdated, 'rh.rows_updated', 'bigint', 'rows_updated')},
+              ${optionalColumn(features.durationMs, 'rh.duration_ms', 'double precision', 'duration_ms')}
+       FROM pgtrickle.pgt_refresh_history rh
+       WHERE rh.pgt_id = st.pgt_id AND rh.action <> 'NO_DATA' AND rh.status = 'COMPLETED'
+       ORDER BY rh.refresh_id DESC LIMIT 1) h ON true
+     ORDER BY st.pgt_id`,
+  );
+  return rows.map((r) => ({
+    name: unqualify(r.name),
+    status: String(r.status),
+    refreshMode: String(r.refresh_mode),
+    requestedMode: strOrNull(r.requested_mode),
+    effectiveMode: strOrNull(r.effective_refresh_mode),
+    reason: strOrNull(r.reason),
+    topK: Boolean(r.topk),
+    schedule: strOrNull(r.schedule),
+    isPopulated: Boolean(r.is_populated),
+    consecutiveErrors: num(r.consecutive_errors),
+    lastRefreshAgeS: r.age_s === null ? null : Math.max(0, num(r.age_s)),
+    lastAction: strOrNull(r.action),
+    lastRowsInserted: numOrNull(r.rows_inserted),
+    lastRowsUpdated: numOrNull(r.rows_updated),
+    lastRowsDeleted: numOrNull(r.rows_deleted),
+    lastDurationMs: numOrNull(r.duration_ms),
+  }));
+}
+
+export interface Edge {
+  /** The stream table that reads… */
+  target: string;
+  /** …this source (a base table or another stream table). */
+  source: string;
+  sourceType: string;
+}
+
+export async function loadEdges(db: Db): Promise<Edge[]> {
+  const rows = await db.query(
+    `SELECT s.pgt_name AS target, d.source_relid::regclass::text AS source, d.source_type
+     FROM pgtrickle.pgt_dependencies d
+     JOIN pgtrickle.pgt_stream_tables s ON s.pgt_id = d.pgt_id
+     ORDER BY s.pgt_id, source`,
+  );
+  return rows.map((r) => ({
+    target: String(r.target),
+    source: unqualify(r.source),
+    sourceType: String(r.source_type),
+  }));
+}
+
+export interface DefiningQuery {
+  query: string;
+  mode: string;
+  schedule: string | null;
+}
+
+/**
+ * The query as it was given to the engine, or undefined for an unknown name. pg_trickle keeps
+ * original_query only when it rewrote the query (a top-K table's defining_query lacks its
+ * ORDER BY … LIMIT), so the given text is original_query where set, else defining_query.
+ */
+export async function loadDefiningQuery(db: Db, name: string): Promise<DefiningQuery | undefined> {
+  const [row] = await db.query(
+    `SELECT coalesce(original_query, defining_query) AS defining_query, refresh_mode, schedule
+     FROM pgtrickle.pgt_stream_tables
+     WHERE pgt_schema = 'public' AND pgt_name = $1`,
+    [name],
+  );
+  if (!row) return undefined;
+  return {
+    query: String(row.defining_query),
+    mode: String(row.refresh_mode),
+    schedule: row.schedule === null ? null : String(row.schedule),
+  };
+}

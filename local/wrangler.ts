@@ -1,0 +1,114 @@
+// `wrangler dev` as a child process: a Worker (the dashboard, or `--env generator`) on a port of
+// its own, with its own local state, stopped with the workerd it starts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './embedded-postgres';
+import { ROOT } from './paths';
+
+export interface WranglerDev {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `wrangler dev` (the dashboard, or `--env generator`) and waits until it answers. */
+export async function startWrangler(opts: {
+  env?: 'generator';
+  port?: number;
+  /** Interface to listen on (0.0.0.0 inside a container). Default 127.0.0.1. */
+  ip?: string;
+  vars: Record<string, string>;
+  testScheduled?: boolean;
+  echo?: boolean;
+}): Promise<WranglerDev> {
+  const port = opts.port ?? (await freePort());
+  const inspector = await freePort();
+  // Each instance keeps its local state (cache, rate limiter) apart: several wrangler dev
+  // processes sharing .wrangler/state lock each other's SQLite files (SQLITE_BUSY).
+  const state = mkdtempSync(join(tmpdir(), 'pgtd-wrangler-'));
+  const args = [
+    join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+    'dev',
+    '--ip',
+    opts.ip ?? '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'log',
+    ...(opts.env ? ['--env', opts.env] : []),
+    ...(opts.testScheduled ? ['--test-scheduled'] : []),
+    '--persist-to',
+    state,
+    ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it also stops the workerd it starts.
+    detached: true,
+  });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const stopOnExit = () => signalGroup('SIGKILL');
+  process.once('exit', stopOnExit);
+  let out = '';
+  const collect = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+    if (opts.echo) process.stdout.write(d);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${out.slice(-3000)}`);
+    try {
+      await fetch(`${url}/__wrangler_ready`, { signal: AbortSignal.timeout(1000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        signalGroup('SIGKILL');
+        throw new Error(`wrangler dev did not start: ${out.slice(-3000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return {
+    url,
+    port,
+    process: child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((done) => {
+        process.removeListener('exit', stopOnExit);
+        const finish = () => {
+          signalGroup('SIGKILL'); // workerd, if wrangler left it behind
+          rmSync(state, { recursive: true, force: true });
+          done();
+        };
+        if (child.exitCode !== null) return finish();
+        child.once('exit', finish);
+        signalGroup('SIGTERM');
+        setTimeout(() => signalGroup('SIGKILL'), 5000).unref();
+      }),
+  };
+}
