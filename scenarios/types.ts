@@ -1,5 +1,6 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import type { Db } from '../db';
+import type { Db, Engine } from '../db';
+import type { StreamTableStatus } from '../db/pgtrickle/status';
 
 export type RefreshMode = 'DIFFERENTIAL' | 'FULL';
 
@@ -51,9 +52,8 @@ export interface Generator<State, World, Writes> {
   parseState(raw: unknown): State;
 }
 
-/** A dashboard panel (each pairs its own load result with its render argument): what it reads (through db/) and how it renders, one source of truth for
- * the full page and its fragment. */
-export interface Panel {
+/** How a panel is placed on the page. */
+export interface PanelMeta {
   id: string;
   title: string;
   /** Small print under the title, e.g. the window that aggregates cover. */
@@ -62,8 +62,42 @@ export interface Panel {
   chart?: 'bar' | 'doughnut' | 'line';
   /** Grid width: 1 (one column) or 2 (wide). */
   span?: 1 | 2;
-  load(db: Db): Promise<unknown>;
-  render(data: unknown): JSX.Element;
+}
+
+/** What a panel's read may use besides the connection. */
+export interface LoadContext {
+  engine: Engine;
+  /** pg_trickle's status rows, read once for every panel of one page or poll. */
+  status(): Promise<StreamTableStatus[]>;
+}
+
+/** What a panel's drawing may need to know about the page it is on. */
+export interface ViewContext {
+  scenario: string;
+  engine: Engine;
+  /** The stream table a deep link (?node=) selected, if any. */
+  selected?: string;
+}
+
+/** A panel as written: what it reads (through db/) and how it draws what it read. */
+export interface PanelDef<D> extends PanelMeta {
+  load(db: Db, ctx: LoadContext): Promise<D>;
+  render(data: D, view: ViewContext): JSX.Element;
+}
+
+/**
+ * A panel with its data type sealed in (see definePanel): only what its own `load` returned can
+ * reach its `render`. One source of truth for the page and its fragments.
+ */
+export interface Panel extends PanelMeta {
+  load(db: Db, ctx: LoadContext): Promise<LoadedPanel>;
+}
+
+/** A panel with the data it read, ready to draw. */
+export interface LoadedPanel {
+  panel: Panel;
+  data: unknown;
+  render(view: ViewContext): JSX.Element;
 }
 
 /** One of the seed's psql examples, verbatim. */

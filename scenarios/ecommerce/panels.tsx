@@ -1,17 +1,17 @@
-import type { Db } from '../../db';
-import { fmt, num } from '../shared/format';
-import { tablePanel } from '../shared/table-panel';
+import { num } from '../../db/values';
+import { fmt } from '../shared/format';
+import { col, definePanel, tablePanel } from '../shared/panel';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
 const WINDOW_NOTE = 'orders in the {window}';
 
-const kpis: Panel = {
+export const kpis = definePanel({
   id: 'kpis',
   title: 'Store at a glance',
   note: 'orders in the {window}',
   span: 2,
-  async load(db: Db) {
+  async load(db) {
     const [r] = await db.query(
       `SELECT COALESCE(SUM(order_count), 0) AS orders, COALESCE(SUM(total_spent), 0) AS revenue,
               COUNT(*) FILTER (WHERE order_count > 0) AS active_customers, COUNT(*) AS customers
@@ -39,9 +39,9 @@ const kpis: Panel = {
       />
     );
   },
-};
+});
 
-interface CategoryRow {
+type CategoryRow = {
   id: number;
   name: string;
   orders: number;
@@ -49,14 +49,14 @@ interface CategoryRow {
   revenue: number;
   avgPrice: number;
   customers: number;
-}
+};
 
-const categoryRevenue: Panel = {
+export const categoryRevenue = definePanel({
   id: 'category-revenue',
   title: 'Revenue by Category',
   note: `${WINDOW_NOTE} · stream table category_revenue`,
   chart: 'bar',
-  async load(db: Db): Promise<CategoryRow[]> {
+  async load(db): Promise<CategoryRow[]> {
     const rows = await db.query(
       `SELECT category_id, category_name, order_count, units_sold, revenue, avg_price, unique_customers
        FROM category_revenue ORDER BY revenue DESC, category_name`,
@@ -84,69 +84,69 @@ const categoryRevenue: Panel = {
         <Table
           rows={rows}
           columns={[
-            { label: 'Category', cell: (r) => r.name },
-            { label: 'Orders', numeric: true, cell: (r) => fmt.int(r.orders) },
-            { label: 'Units', numeric: true, cell: (r) => fmt.int(r.units) },
-            { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(r.revenue) },
-            { label: 'Customers', numeric: true, cell: (r) => fmt.int(r.customers) },
+            col.text('Category', 'name'),
+            col.int('Orders', 'orders'),
+            col.int('Units', 'units'),
+            col.money0('Revenue', 'revenue'),
+            col.int('Customers', 'customers'),
           ]}
         />
       </>
     );
   },
-};
+});
 
-const topProducts = tablePanel({
+export const topProducts = tablePanel({
   id: 'top-products',
   title: 'Top Products',
   note: `${WINDOW_NOTE} · stream table product_sales`,
   sql: `SELECT product_name, category_name, units_sold, revenue, avg_selling_price
        FROM product_sales ORDER BY revenue DESC, product_name LIMIT 8`,
   columns: [
-    { label: 'Product', cell: (r) => String(r.product_name) },
-    { label: 'Category', cell: (r) => String(r.category_name) },
-    { label: 'Units', numeric: true, cell: (r) => fmt.int(num(r.units_sold)) },
-    { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(num(r.revenue)) },
-    { label: 'Avg price', numeric: true, cell: (r) => fmt.money(num(r.avg_selling_price)) },
+    col.text('Product', 'product_name'),
+    col.text('Category', 'category_name'),
+    col.int('Units', 'units_sold'),
+    col.money0('Revenue', 'revenue'),
+    col.money('Avg price', 'avg_selling_price'),
   ],
 });
 
-const topCustomers = tablePanel({
+export const topCustomers = tablePanel({
   id: 'top-customers',
   title: 'Top 10 Customers',
   note: 'stream table top_10_customers (ORDER BY … LIMIT 10)',
   sql: `SELECT rank, customer_name, country, order_count, total_spent, avg_order_value
        FROM top_10_customers ORDER BY rank`,
   columns: [
-    { label: '#', numeric: true, cell: (r) => String(r.rank) },
-    { label: 'Customer', cell: (r) => String(r.customer_name) },
-    { label: 'Country', cell: (r) => String(r.country) },
-    { label: 'Orders', numeric: true, cell: (r) => fmt.int(num(r.order_count)) },
-    { label: 'Spent', numeric: true, cell: (r) => fmt.money0(num(r.total_spent)) },
+    col.rank('#', 'rank'),
+    col.text('Customer', 'customer_name'),
+    col.text('Country', 'country'),
+    col.int('Orders', 'order_count'),
+    col.money0('Spent', 'total_spent'),
   ],
 });
 
-const countryRevenue = tablePanel({
+export const countryRevenue = tablePanel({
   id: 'country-revenue',
   title: 'Revenue by Country',
   note: `${WINDOW_NOTE} · stream table country_revenue (reads customer_stats)`,
   sql: `SELECT country, customer_count, total_orders, total_revenue, avg_order_value
        FROM country_revenue ORDER BY total_revenue DESC, country`,
   columns: [
-    { label: 'Country', cell: (r) => String(r.country) },
-    { label: 'Customers', numeric: true, cell: (r) => fmt.int(num(r.customer_count)) },
-    { label: 'Orders', numeric: true, cell: (r) => fmt.int(num(r.total_orders)) },
-    { label: 'Revenue', numeric: true, cell: (r) => fmt.money0(num(r.total_revenue)) },
-    { label: 'AOV', numeric: true, cell: (r) => fmt.money(num(r.avg_order_value)) },
+    col.text('Country', 'country'),
+    col.int('Customers', 'customer_count'),
+    col.int('Orders', 'total_orders'),
+    col.money0('Revenue', 'total_revenue'),
+    col.money('AOV', 'avg_order_value'),
   ],
 });
 
-const catalogPriceImpact: Panel = {
+export const catalogPriceImpact = definePanel({
   id: 'catalog-price-impact',
   title: 'Catalog Price Impact',
   note: 'stream table catalog_price_impact (5s) · reprices change one row of 15',
   span: 2,
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       `SELECT product_name, category_name, base_price, current_price, price_delta, pct_change,
               price_last_updated
@@ -159,15 +159,12 @@ const catalogPriceImpact: Panel = {
       <Table
         rows={rows}
         columns={[
-          { label: 'Product', cell: (r) => String(r.product_name) },
-          { label: 'Category', cell: (r) => String(r.category_name) },
-          { label: 'Base', numeric: true, cell: (r) => fmt.money(num(r.base_price)) },
-          {
-            label: 'Current',
-            numeric: true,
-            cell: (r) => fmt.money(num(r.current_price)),
+          col.text('Product', 'product_name'),
+          col.text('Category', 'category_name'),
+          col.money('Base', 'base_price'),
+          col.money('Current', 'current_price', {
             className: (r) => (changed(r) ? 'changed' : undefined),
-          },
+          }),
           {
             label: 'Change',
             numeric: true,
@@ -179,7 +176,7 @@ const catalogPriceImpact: Panel = {
       />
     );
   },
-};
+});
 
 export const panels: readonly Panel[] = [
   kpis,

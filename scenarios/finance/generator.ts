@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Db } from '../../db';
-import type { Generator, Random } from '../types';
+import type { Generator } from '../types';
 
 export interface Instrument {
   id: number;

@@ -1,20 +1,19 @@
-import type { Db } from '../../db';
-import { fmt, num } from '../shared/format';
-import { tablePanel } from '../shared/table-panel';
+import { num } from '../../db/values';
+import { fmt } from '../shared/format';
+import { col, definePanel, type Row, tablePanel } from '../shared/panel';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
-type Row = Record<string, unknown>;
 const s = (v: unknown) => String(v ?? '');
 const signed = (n: number) => (n > 0 ? 'up' : n < 0 ? 'down' : undefined);
 const statusClass = (v: unknown) => `capital capital-${s(v).toLowerCase()}`;
 
-const kpis: Panel = {
+export const kpis = definePanel({
   id: 'kpis',
   title: 'Risk book at a glance',
   note: 'trades in the {window} · positions, P&L and VaR flow through 10 levels',
   span: 2,
-  async load(db: Db) {
+  async load(db) {
     const [r] = await db.query(
       `SELECT (SELECT count(*) FROM net_positions) AS positions,
               (SELECT sum(gross_exposure) FROM portfolio_pnl) AS exposure,
@@ -44,15 +43,15 @@ const kpis: Panel = {
       />
     );
   },
-};
+});
 
-const breaches: Panel = {
+export const breaches = definePanel({
   id: 'breach-dashboard',
   title: 'Breach Dashboard',
   note: 'stream table breach_dashboard (L10, the end of the 10-level chain)',
   span: 2,
   chart: 'bar',
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio, capital_status
        FROM breach_dashboard ORDER BY rank`,
@@ -75,14 +74,10 @@ const breaches: Panel = {
         <Table
           rows={rows}
           columns={[
-            { label: '#', numeric: true, cell: (r) => s(r.rank) },
-            { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
-            {
-              label: 'Capital required',
-              numeric: true,
-              cell: (r) => fmt.money0(num(r.capital_required)),
-            },
-            { label: 'Limit', numeric: true, cell: (r) => fmt.money0(num(r.capital_limit)) },
+            col.rank('#', 'rank'),
+            col.text('Portfolio', 'portfolio_name'),
+            col.money0('Capital required', 'capital_required'),
+            col.money0('Limit', 'capital_limit'),
             {
               label: 'Utilization',
               numeric: true,
@@ -97,14 +92,14 @@ const breaches: Panel = {
       </>
     );
   },
-};
+});
 
-const sectors: Panel = {
+export const sectors = definePanel({
   id: 'sector-exposure',
   title: 'Sector Exposure',
   note: 'stream table sector_exposure (L5: positions of the portfolios in portfolio_pnl); % of book computed when read',
   chart: 'bar',
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       // The share of the book is computed here, when read: stored in the stream table, it would
       // rewrite every sector (and every level below) on every price tick.
@@ -130,39 +125,34 @@ const sectors: Panel = {
         <Table
           rows={rows}
           columns={[
-            { label: 'Sector', cell: (r) => s(r.sector) },
-            { label: 'Positions', numeric: true, cell: (r) => fmt.int(num(r.position_count)) },
-            { label: 'Net', numeric: true, cell: (r) => fmt.money0(num(r.net_exposure)) },
-            { label: 'Gross', numeric: true, cell: (r) => fmt.money0(num(r.gross_exposure)) },
+            col.text('Sector', 'sector'),
+            col.int('Positions', 'position_count'),
+            col.money0('Net', 'net_exposure'),
+            col.money0('Gross', 'gross_exposure'),
             {
               label: '% of book',
               numeric: true,
               cell: (r) => (r.pct_of_book === null ? '—' : `${num(r.pct_of_book).toFixed(1)} %`),
             },
-            { label: 'Tier', numeric: true, cell: (r) => fmt.int(num(r.concentration_tier)) },
+            col.int('Tier', 'concentration_tier'),
           ]}
         />
       </>
     );
   },
-};
+});
 
-const pnl = tablePanel({
+export const pnl = tablePanel({
   id: 'portfolio-pnl',
   title: 'Portfolio P&L',
   note: 'stream table portfolio_pnl (L4)',
   sql: `SELECT portfolio_name, strategy, account_count, market_value, gross_exposure, pnl, return_pct
        FROM portfolio_pnl ORDER BY portfolio_name`,
   columns: [
-    { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
-    { label: 'Strategy', cell: (r) => s(r.strategy) },
-    { label: 'Gross', numeric: true, cell: (r) => fmt.money0(num(r.gross_exposure)) },
-    {
-      label: 'P&L',
-      numeric: true,
-      cell: (r) => fmt.money0(num(r.pnl)),
-      className: (r) => signed(num(r.pnl)),
-    },
+    col.text('Portfolio', 'portfolio_name'),
+    col.text('Strategy', 'strategy'),
+    col.money0('Gross', 'gross_exposure'),
+    col.money0('P&L', 'pnl', { className: (r) => signed(num(r.pnl)) }),
     {
       label: 'Return',
       numeric: true,
@@ -173,26 +163,26 @@ const pnl = tablePanel({
   ],
 });
 
-const var95 = tablePanel({
+export const var95 = tablePanel({
   id: 'portfolio-var',
   title: 'Portfolio VaR',
   note: 'stream table portfolio_var (L8): 95 % one-day VaR, stressed ×2.5',
   sql: `SELECT portfolio_name, pnl, portfolio_var_95pct, stressed_var, summed_var
        FROM portfolio_var ORDER BY portfolio_name`,
   columns: [
-    { label: 'Portfolio', cell: (r) => s(r.portfolio_name) },
-    { label: 'VaR 95 %', numeric: true, cell: (r) => fmt.money0(num(r.portfolio_var_95pct)) },
-    { label: 'Stressed', numeric: true, cell: (r) => fmt.money0(num(r.stressed_var)) },
-    { label: 'Undiversified', numeric: true, cell: (r) => fmt.money0(num(r.summed_var)) },
+    col.text('Portfolio', 'portfolio_name'),
+    col.money0('VaR 95 %', 'portfolio_var_95pct'),
+    col.money0('Stressed', 'stressed_var'),
+    col.money0('Undiversified', 'summed_var'),
   ],
 });
 
-const prices: Panel = {
+export const prices = definePanel({
   id: 'price-snapshot',
   title: 'Live Price Snapshot',
   note: 'stream table price_snapshot (2s) · one instrument of 30 moves each second',
   span: 2,
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       `SELECT symbol, name, sector, asset_class, bid, ask, mid, drift_pct,
               updated_at = max(updated_at) OVER () AND count(*) OVER (PARTITION BY updated_at) = 1 AS latest
@@ -210,9 +200,9 @@ const prices: Panel = {
             cell: (r) => <code>{s(r.symbol)}</code>,
             className: (r) => (r.latest ? 'changed' : undefined),
           },
-          { label: 'Name', cell: (r) => s(r.name) },
-          { label: 'Sector', cell: (r) => s(r.sector) },
-          { label: 'Class', cell: (r) => s(r.asset_class) },
+          col.text('Name', 'name'),
+          col.text('Sector', 'sector'),
+          col.text('Class', 'asset_class'),
           { label: 'Bid', numeric: true, cell: (r) => px(r.bid) },
           { label: 'Ask', numeric: true, cell: (r) => px(r.ask) },
           { label: 'Mid', numeric: true, cell: (r) => px(r.mid) },
@@ -226,6 +216,6 @@ const prices: Panel = {
       />
     );
   },
-};
+});
 
 export const panels: readonly Panel[] = [kpis, breaches, sectors, pnl, var95, prices];

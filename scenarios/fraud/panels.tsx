@@ -1,21 +1,20 @@
-import type { Db } from '../../db';
+import { num } from '../../db/values';
 import { StackedBar } from '../shared/bars';
-import { fmt, num } from '../shared/format';
-import { tablePanel } from '../shared/table-panel';
+import { fmt } from '../shared/format';
+import { col, definePanel, type Row, tablePanel } from '../shared/panel';
 import { ChartData, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
-type Row = Record<string, unknown>;
 const s = (v: unknown) => String(v ?? '');
 const LEVELS = ['LOW', 'MEDIUM', 'HIGH'] as const;
 const levelClass = (l: unknown) => `risk risk-${s(l).toLowerCase()}`;
 
-const kpis: Panel = {
+export const kpis = definePanel({
   id: 'kpis',
   title: 'Fraud detection at a glance',
   note: 'transactions in the {window} · stream table alert_summary',
   span: 2,
-  async load(db: Db) {
+  async load(db) {
     const rows = await db.query('SELECT risk_level, txn_count FROM alert_summary');
     const by = Object.fromEntries(rows.map((r) => [s(r.risk_level), num(r.txn_count)]));
     return { low: by.LOW ?? 0, medium: by.MEDIUM ?? 0, high: by.HIGH ?? 0 };
@@ -44,9 +43,9 @@ const kpis: Panel = {
       </>
     );
   },
-};
+});
 
-const recentAlerts = tablePanel({
+export const recentAlerts = tablePanel({
   id: 'recent-alerts',
   title: 'Recent HIGH / MEDIUM alerts',
   note: 'stream table risk_scores (FULL refresh, reads user_velocity and merchant_stats)',
@@ -56,16 +55,12 @@ const recentAlerts = tablePanel({
        FROM risk_scores WHERE risk_level IN ('HIGH', 'MEDIUM') ORDER BY txn_id DESC LIMIT 10`,
   empty: 'No alerts in the window.',
   columns: [
-    { label: 'Txn', numeric: true, cell: (r) => fmt.int(num(r.txn_id)) },
-    { label: 'User', cell: (r) => s(r.user_name) },
-    { label: 'Merchant', cell: (r) => s(r.merchant_name) },
-    { label: 'Category', cell: (r) => s(r.merchant_category) },
-    { label: 'Amount', numeric: true, cell: (r) => fmt.money(num(r.amount)) },
-    {
-      label: 'Merchant avg',
-      numeric: true,
-      cell: (r) => fmt.money(num(r.merchant_avg_amount)),
-    },
+    col.int('Txn', 'txn_id'),
+    col.text('User', 'user_name'),
+    col.text('Merchant', 'merchant_name'),
+    col.text('Category', 'merchant_category'),
+    col.money('Amount', 'amount'),
+    col.money('Merchant avg', 'merchant_avg_amount'),
     {
       label: 'Risk',
       cell: (r) => <span class={levelClass(r.risk_level)}>{s(r.risk_level)}</span>,
@@ -73,12 +68,12 @@ const recentAlerts = tablePanel({
   ],
 });
 
-const leaderboard: Panel = {
+export const leaderboard = definePanel({
   id: 'merchant-risk',
   title: 'Merchant Risk Leaderboard',
   note: 'stream table top_risky_merchants (L3, reads risk_scores)',
   chart: 'bar',
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       `SELECT merchant_name, merchant_category, total_txns, high_risk_count, medium_risk_count,
               risk_rate_pct
@@ -97,59 +92,55 @@ const leaderboard: Panel = {
         <Table
           rows={rows}
           columns={[
-            { label: 'Merchant', cell: (r) => s(r.merchant_name) },
-            { label: 'Category', cell: (r) => s(r.merchant_category) },
-            { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.total_txns)) },
-            { label: 'HIGH', numeric: true, cell: (r) => fmt.int(num(r.high_risk_count)) },
-            { label: 'MEDIUM', numeric: true, cell: (r) => fmt.int(num(r.medium_risk_count)) },
-            {
-              label: 'Risk rate',
-              numeric: true,
-              cell: (r) => `${num(r.risk_rate_pct).toFixed(1)} %`,
-            },
+            col.text('Merchant', 'merchant_name'),
+            col.text('Category', 'merchant_category'),
+            col.int('Txns', 'total_txns'),
+            col.int('HIGH', 'high_risk_count'),
+            col.int('MEDIUM', 'medium_risk_count'),
+            col.percent('Risk rate', 'risk_rate_pct'),
           ]}
         />
       </>
     );
   },
-};
+});
 
-const velocity = tablePanel({
+export const velocity = tablePanel({
   id: 'user-velocity',
   title: 'User Velocity',
   note: 'transactions in the {window} · stream table user_velocity (1s)',
   sql: `SELECT user_name, country, txn_count, total_spent, avg_txn_amount, unique_merchants
        FROM user_velocity ORDER BY txn_count DESC, user_name LIMIT 8`,
   columns: [
-    { label: 'User', cell: (r) => s(r.user_name) },
-    { label: 'Country', cell: (r) => s(r.country) },
-    { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.txn_count)) },
-    { label: 'Spent', numeric: true, cell: (r) => fmt.money0(num(r.total_spent)) },
-    { label: 'Merchants', numeric: true, cell: (r) => fmt.int(num(r.unique_merchants)) },
+    col.text('User', 'user_name'),
+    col.text('Country', 'country'),
+    col.int('Txns', 'txn_count'),
+    col.money0('Spent', 'total_spent'),
+    col.int('Merchants', 'unique_merchants'),
   ],
 });
 
-const countries = tablePanel({
+export const countries = tablePanel({
   id: 'country-risk',
   title: 'Country overview',
   note: 'transactions in the {window} · stream table country_risk (reads user_velocity)',
   sql: `SELECT country, user_count, total_txns, total_volume, avg_txn_amount
        FROM country_risk ORDER BY total_volume DESC, country LIMIT 10`,
   columns: [
-    { label: 'Country', cell: (r) => s(r.country) },
-    { label: 'Users', numeric: true, cell: (r) => fmt.int(num(r.user_count)) },
-    { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.total_txns)) },
-    { label: 'Volume', numeric: true, cell: (r) => fmt.money0(num(r.total_volume)) },
-    { label: 'Avg', numeric: true, cell: (r) => fmt.money(num(r.avg_txn_amount)) },
+    col.text('Country', 'country'),
+    col.int('Users', 'user_count'),
+    col.int('Txns', 'total_txns'),
+    col.money0('Volume', 'total_volume'),
+    col.money('Avg', 'avg_txn_amount'),
   ],
 });
 
-const categories: Panel = {
+export const categories = definePanel({
   id: 'category-volume',
   title: 'Category volume',
   note: 'transactions in the {window} · stream table category_volume (1s)',
   chart: 'doughnut',
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       `SELECT category, txn_count, total_volume, avg_txn_amount, unique_users, active_merchants
        FROM category_volume ORDER BY category`,
@@ -168,23 +159,23 @@ const categories: Panel = {
         <Table
           rows={rows}
           columns={[
-            { label: 'Category', cell: (r) => s(r.category) },
-            { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.txn_count)) },
-            { label: 'Volume', numeric: true, cell: (r) => fmt.money0(num(r.total_volume)) },
-            { label: 'Avg', numeric: true, cell: (r) => fmt.money(num(r.avg_txn_amount)) },
-            { label: 'Users', numeric: true, cell: (r) => fmt.int(num(r.unique_users)) },
+            col.text('Category', 'category'),
+            col.int('Txns', 'txn_count'),
+            col.money0('Volume', 'total_volume'),
+            col.money('Avg', 'avg_txn_amount'),
+            col.int('Users', 'unique_users'),
           ]}
         />
       </>
     );
   },
-};
+});
 
-const tiers: Panel = {
+export const tiers = definePanel({
   id: 'merchant-tiers',
   title: 'Merchant Tier Stats',
   note: 'stream table merchant_tier_stats (5s) · a rotation changes one row of 15',
-  async load(db: Db) {
+  async load(db) {
     return db.query(
       `SELECT merchant_name, category, merchant_tier, risk_score, tier_last_changed,
               tier_last_changed = max(tier_last_changed) OVER ()
@@ -197,21 +188,21 @@ const tiers: Panel = {
       <Table
         rows={rows}
         columns={[
-          { label: 'Merchant', cell: (r) => s(r.merchant_name) },
-          { label: 'Category', cell: (r) => s(r.category) },
+          col.text('Merchant', 'merchant_name'),
+          col.text('Category', 'category'),
           {
             label: 'Tier',
             cell: (r) => s(r.merchant_tier),
             className: (r) => (r.latest ? 'changed' : undefined),
           },
-          { label: 'Score', numeric: true, cell: (r) => s(r.risk_score) },
+          col.rank('Score', 'risk_score'),
         ]}
       />
     );
   },
-};
+});
 
-const top10 = tablePanel({
+export const top10 = tablePanel({
   id: 'top-10-risky',
   title: 'Top 10 Risky Merchants',
   note: 'stream table top_10_risky_merchants (5s, ORDER BY … LIMIT 10)',
@@ -219,23 +210,19 @@ const top10 = tablePanel({
               medium_risk_count, risk_rate_pct
        FROM top_10_risky_merchants ORDER BY rank`,
   columns: [
-    { label: '#', numeric: true, cell: (r) => s(r.rank) },
-    { label: 'Merchant', cell: (r) => s(r.merchant_name) },
-    { label: 'HIGH', numeric: true, cell: (r) => fmt.int(num(r.high_risk_count)) },
-    { label: 'MEDIUM', numeric: true, cell: (r) => fmt.int(num(r.medium_risk_count)) },
-    {
-      label: 'Risk rate',
-      numeric: true,
-      cell: (r) => `${num(r.risk_rate_pct).toFixed(1)} %`,
-    },
+    col.rank('#', 'rank'),
+    col.text('Merchant', 'merchant_name'),
+    col.int('HIGH', 'high_risk_count'),
+    col.int('MEDIUM', 'medium_risk_count'),
+    col.percent('Risk rate', 'risk_rate_pct'),
   ],
 });
 
-const summary: Panel = {
+export const summary = definePanel({
   id: 'alert-summary',
   title: 'Alert Summary',
   note: 'stream table alert_summary (L3, reads risk_scores)',
-  async load(db: Db) {
+  async load(db) {
     const rows = await db.query(
       'SELECT risk_level, txn_count, total_amount, avg_amount, last_seen_at FROM alert_summary',
     );
@@ -252,14 +239,14 @@ const summary: Panel = {
             label: 'Level',
             cell: (r) => <span class={levelClass(r.risk_level)}>{s(r.risk_level)}</span>,
           },
-          { label: 'Txns', numeric: true, cell: (r) => fmt.int(num(r.txn_count)) },
-          { label: 'Amount', numeric: true, cell: (r) => fmt.money0(num(r.total_amount)) },
-          { label: 'Avg', numeric: true, cell: (r) => fmt.money(num(r.avg_amount)) },
+          col.int('Txns', 'txn_count'),
+          col.money0('Amount', 'total_amount'),
+          col.money('Avg', 'avg_amount'),
         ]}
       />
     );
   },
-};
+});
 
 export const panels: readonly Panel[] = [
   kpis,

@@ -9,7 +9,13 @@ export interface Column<R> {
   className?: (row: R) => string | undefined;
 }
 
-export function Table<R>(props: { rows: readonly R[]; columns: Column<R>[]; empty?: string }) {
+export function Table<R>(props: {
+  rows: readonly R[];
+  columns: readonly Column<R>[];
+  empty?: string;
+  /** A class for a whole row, e.g. a failed refresh. */
+  rowClass?: (row: R) => string | undefined;
+}) {
   if (props.rows.length === 0) return <p class="empty">{props.empty ?? 'No rows yet.'}</p>;
   return (
     <table>
@@ -24,7 +30,7 @@ export function Table<R>(props: { rows: readonly R[]; columns: Column<R>[]; empt
       </thead>
       <tbody>
         {props.rows.map((r) => (
-          <tr>
+          <tr class={props.rowClass?.(r)}>
             {props.columns.map((c) => {
               const cls = [c.numeric ? 'num' : '', c.className?.(r) ?? ''].join(' ').trim();
               return <td class={cls || undefined}>{c.cell(r)}</td>;

@@ -1,7 +1,7 @@
 // How pg_trickle's own figures are written on the page, the same in every panel: a value the
 // engine did not record is said to be missing, never drawn as 0.
-import type { Engine } from '../db';
-import { fmt } from '../scenarios/shared/format';
+import type { Engine } from '../../db';
+import { fmt } from '../../scenarios/shared/format';
 
 /** Said once under a panel whose durations the engine does not record. */
 export const DURATIONS_NOT_RECORDED =
@@ -27,19 +27,3 @@ export function rowsText(ins: number | null, upd: number | null, del: number | n
 
 export const shortMode = (mode: string | null) =>
   mode === null ? '—' : mode === 'DIFFERENTIAL' ? 'DIFF' : mode;
-
-/**
- * What a refresh did, as truthfully as the engine tells: a top-K table recomputes its top K;
- * otherwise the table's effective mode, where it speaks of this refresh and is not a NO_DATA
- * cycle (on 0.67 an adaptive fallback to FULL is recorded as DIFFERENTIAL, and only that column
- * tells, for the latest refresh); otherwise the action the engine recorded.
- */
-export function whatItDid<A extends string | null>(
-  topK: boolean,
-  effective: string | null,
-  action: A,
-): string | A {
-  if (topK) return 'TOP_K';
-  if (effective && effective !== 'NO_DATA') return effective;
-  return action;
-}

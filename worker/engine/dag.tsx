@@ -1,9 +1,14 @@
 // The live DAG, drawn server-side as SVG from pg_trickle's dependency data: base tables on top,
 // each stream table one row below its deepest source. Nodes refreshed since the last poll pulse.
-import { fmt } from '../scenarios/shared/format';
-import { refreshDid, type StreamTableStatus } from './data';
-import { rowsText, shortMode } from './engine-format';
-import type { Edge } from './internals';
+import {
+  type Edge,
+  loadEdges,
+  refreshDid,
+  type StreamTableStatus,
+} from '../../db/pgtrickle/status';
+import { fmt } from '../../scenarios/shared/format';
+import { definePanel } from '../../scenarios/shared/panel';
+import { rowsText, shortMode } from './format';
 
 export interface DagNode {
   name: string;
@@ -204,3 +209,18 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
     </svg>
   );
 }
+
+export const dagPanel = definePanel<{ status: StreamTableStatus[]; edges: Edge[] }>({
+  id: 'dag',
+  title: 'The DAG, live',
+  note: 'from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL',
+  span: 2,
+  load: async (db, ctx) => ({ status: await ctx.status(), edges: await loadEdges(db) }),
+  render: (d, view) => (
+    <DagSvg
+      layout={layoutDag(d.status, d.edges)}
+      scenario={view.scenario}
+      {...(view.selected ? { selected: view.selected } : {})}
+    />
+  ),
+});

@@ -1,0 +1,89 @@
+// The two sections a visitor explores by hand: a stream table's SQL as the engine stores it, and
+// the original demo's psql examples, run read-only against the scenario's database.
+import type { DefiningQuery } from '../../db/pgtrickle/status';
+import { type Column, Table } from '../../scenarios/shared/ui';
+import type { Example } from '../../scenarios/types';
+
+export function SqlBody(props: { name?: string; def?: DefiningQuery }) {
+  return (
+    <div class="panel-body" id="body-sql">
+      {props.name && props.def ? (
+        <>
+          <p class="note">
+            <code>{props.name}</code> · {props.def.mode} · {props.def.schedule ?? 'calculated'} · as
+            stored by the engine (<code>pgtrickle.pgt_stream_tables.defining_query</code>)
+          </p>
+          <pre class="sql">
+            <code>{props.def.query}</code>
+          </pre>
+        </>
+      ) : (
+        <p class="empty">Pick a stream table in the graph or the status table to see its SQL.</p>
+      )}
+    </div>
+  );
+}
+
+export function TryCards(props: { scenario: string; examples: readonly Example[] }) {
+  return (
+    <div class="try-grid">
+      {props.examples
+        .filter((e) => !e.writes)
+        .map((e) => (
+          <article class="try-card" id={`try-${e.id}`}>
+            <h3>{e.title}</h3>
+            <pre class="sql">
+              <code>{e.sql}</code>
+            </pre>
+            {e.broken ? (
+              <p class="notice">
+                As printed in the original demo this fails ({e.broken.reason}); Run uses the
+                corrected query.
+              </p>
+            ) : null}
+            <button
+              type="button"
+              hx-get={`/fragments/try?scenario=${props.scenario}&q=${e.id}`}
+              hx-target={`#try-result-${e.id}`}
+              hx-swap="innerHTML"
+              hx-sync="this:drop"
+            >
+              Run
+            </button>
+            <div class="try-result" id={`try-result-${e.id}`} aria-live="polite" />
+          </article>
+        ))}
+    </div>
+  );
+}
+
+const cell = (v: unknown) =>
+  v === null
+    ? 'NULL'
+    : v instanceof Date
+      ? v.toISOString()
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v);
+
+export function TryResult(props: { rows: Record<string, unknown>[]; ms: number; limit: number }) {
+  const first = props.rows[0];
+  const columns: Column<Record<string, unknown>>[] = first
+    ? Object.keys(first).map((c) => ({ label: c, cell: (r) => cell(r[c]) }))
+    : [];
+  return (
+    <div>
+      <p class="note">
+        {props.rows.length > props.limit
+          ? `first ${props.limit} rows`
+          : `${props.rows.length} row${props.rows.length === 1 ? '' : 's'}`}{' '}
+        · {props.ms.toFixed(0)} ms · read-only
+      </p>
+      {columns.length > 0 ? (
+        <div class="scroll">
+          <Table rows={props.rows.slice(0, props.limit)} columns={columns} />
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+// The dashboard page (inside the layout) and the poll response that refreshes it.
+import type { Scenario, ViewContext } from '../../scenarios/types';
+import type { Snapshot } from '../snapshot';
+import { AsOf, EngineBadge, PanelBody, Section } from './chrome';
+import { SqlBody, TryCards } from './explore';
+
+export function pollUrl(scenario: Scenario): string {
+  return `/fragments/all?scenario=${encodeURIComponent(scenario.id)}`;
+}
+
+export function viewOf(snapshot: Snapshot, selected?: string): ViewContext {
+  return {
+    scenario: snapshot.scenario.id,
+    engine: snapshot.engine,
+    ...(selected ? { selected } : {}),
+  };
+}
+
+/** Everything a poll swaps, as out-of-band fragments. */
+export function AllFragments(props: { snapshot: Snapshot }) {
+  const { snapshot } = props;
+  const view = viewOf(snapshot);
+  return (
+    <>
+      <EngineBadge engine={snapshot.engine} oob />
+      <AsOf asOf={snapshot.asOf} oob />
+      {snapshot.panels.map((loaded) => (
+        <PanelBody loaded={loaded} view={view} oob />
+      ))}
+    </>
+  );
+}
+
+export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[] }) {
+  const { snapshot } = props;
+  const s = snapshot.scenario;
+  const view = viewOf(snapshot, snapshot.node?.name);
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to the dashboard
+      </a>
+      <header class="top">
+        <div class="brand">
+          <h1>
+            pg_trickle <span>live demo</span>
+          </h1>
+          <p class="tagline">{s.description}</p>
+        </div>
+        <nav aria-label="Scenarios">
+          {props.scenarios.map((x) => (
+            <a href={`/?scenario=${x.id}`} aria-current={x.id === s.id ? 'page' : undefined}>
+              {x.title}
+            </a>
+          ))}
+        </nav>
+        <div class="meta">
+          <EngineBadge engine={snapshot.engine} />
+        </div>
+      </header>
+      <div id="banner" class="banner" role="alert" hidden>
+        Database unreachable — showing the data as of <span id="banner-as-of">the last poll</span>
+        {'; retrying every 2 s.'}
+      </div>
+      <main class="grid" id="main">
+        {snapshot.panels.map((loaded) => (
+          <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
+            <PanelBody loaded={loaded} view={view} />
+          </Section>
+        ))}
+        <Section
+          meta={{ id: 'sql', title: 'SQL behind a stream table', note: 'its defining query' }}
+        >
+          <SqlBody
+            {...(snapshot.node ? { name: snapshot.node.name, def: snapshot.node.def } : {})}
+          />
+        </Section>
+        <Section
+          meta={{
+            id: 'try',
+            title: 'Try it',
+            note: 'the original demo’s psql examples, run read-only against this scenario’s database',
+            span: 2,
+          }}
+        >
+          <TryCards scenario={s.id} examples={s.examples} />
+        </Section>
+      </main>
+      <div class="live-pill" aria-live="off">
+        <span class="dot" aria-hidden="true" />
+        <AsOf asOf={snapshot.asOf} />
+      </div>
+      <footer class="foot">
+        <p>
+          Stream tables refreshed by <a href="https://pgxn.org/dist/pg_trickle/">pg_trickle</a>,
+          events written by a Cloudflare Cron Trigger; this page polls every 2 s and pauses while
+          hidden.
+        </p>
+      </footer>
+      <div
+        id="poller"
+        hx-get={pollUrl(s)}
+        hx-trigger="every 2s, poll-now"
+        hx-swap="none"
+        hx-sync="this:drop"
+        data-scenario={s.id}
+      />
+      <script src="/vendor/htmx.min.js" />
+      <script src="/vendor/chart.umd.min.js" />
+      <script src="/app.js" />
+    </>
+  );
+}
