@@ -1,12 +1,10 @@
 // The generator Worker: a Cron Trigger (once a minute) drives every scenario's event stream.
 import * as z from 'zod/mini';
-import { parseDbConfig } from '../db';
+import { type DbEnv, parseDbConfig } from '../db';
 import { scenarios } from '../scenarios';
 import { runGenerator } from './run';
 
-export interface GeneratorEnv {
-  DATABASE_URL: string;
-  DB_WS_PROXY?: string;
+export interface GeneratorEnv extends DbEnv {
   GENERATOR_RUN_SECONDS?: string;
   TICK_INTERVAL_MS?: string;
   RETENTION_MINUTES?: string;

@@ -1,7 +1,7 @@
-export interface DashboardEnv {
-  /** Reader credentials only: the public dashboard never holds write access. */
-  DATABASE_URL: string;
-  DB_WS_PROXY?: string;
+import type { DbConfig, DbEnv } from '../db';
+import type { Scenario } from '../scenarios/types';
+
+export interface DashboardEnv extends DbEnv {
   DEFAULT_SCENARIO?: string;
   ASSETS?: Fetcher;
   /** Workers rate limiting binding for /fragments/* (wrangler.toml [[ratelimits]]). */
@@ -10,4 +10,17 @@ export interface DashboardEnv {
   RATE_LIMIT?: string;
   /** 'off' disables edge caching of fragments (to measure what it saves). */
   EDGE_CACHE?: string;
+}
+
+/** What a request's handlers find resolved by the middleware (c.var). */
+export interface DashboardVars {
+  /** The database settings, parsed once per request. */
+  db: DbConfig;
+  /** The scenario named by ?scenario= (or the default). */
+  scenario: Scenario;
+}
+
+export interface Dashboard {
+  Bindings: DashboardEnv;
+  Variables: DashboardVars;
 }

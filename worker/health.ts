@@ -1,7 +1,11 @@
-// What /healthz reports for one scenario, read over one short connection.
-import { type DbConfig, detectEngine, toDbError, withDb } from '../db';
+// GET /healthz, for monitors: database reachability, engine, generator freshness and stream
+// table staleness per scenario; 200 when all is well, 503 with the reasons otherwise.
+import { Hono } from 'hono';
+import { type DbConfig, detectEngine, engineLabel, numOrNull, toDbError, withDb } from '../db';
+import { scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
-import { READ_OPTS } from './data';
+import type { Dashboard } from './env';
+import { READ_OPTS } from './snapshot';
 
 /** A cron run starts every minute and ticks for ~55 s: older than this means it stopped. */
 export const GENERATOR_STALE_S = 120;
@@ -12,7 +16,9 @@ export const SCHEDULER_LAG_LIMIT_S = 60;
 export interface ScenarioHealth {
   scenario: string;
   database: 'reachable' | 'unreachable';
+  /** As the page's badge names it. */
   engine?: string;
+  engineVersion?: string | null;
   generatorLastTickAgeS?: number | null;
   maxStalenessS?: number | null;
   unhealthyStreamTables?: string[];
@@ -32,10 +38,8 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
                   (SELECT max(extract(epoch FROM now() - last_refresh_at)) FROM pgtrickle.pgt_stream_tables WHERE schedule IS NOT NULL) AS lag,
                   (SELECT array_agg(name ORDER BY name) FROM pgtrickle.pgt_status() WHERE status <> 'ACTIVE') AS unhealthy`,
         );
-        const age =
-          row?.tick_age === null || row?.tick_age === undefined ? null : Number(row.tick_age);
-        const staleness =
-          row?.staleness === null || row?.staleness === undefined ? null : Number(row.staleness);
+        const age = numOrNull(row?.tick_age);
+        const staleness = numOrNull(row?.staleness);
         const unhealthy = ((row?.unhealthy as string[] | null) ?? []).map((n) =>
           n.replace(/^public\./, ''),
         );
@@ -43,13 +47,14 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
         if (engine.kind === 'none') problems.push('no stream table engine');
         if (age === null || age > GENERATOR_STALE_S)
           problems.push('generator has not ticked recently');
-        const lag = row?.lag === null || row?.lag === undefined ? null : Number(row.lag);
+        const lag = numOrNull(row?.lag);
         if (lag !== null && lag > SCHEDULER_LAG_LIMIT_S) problems.push('the scheduler is behind');
         if (unhealthy.length > 0) problems.push(`not ACTIVE: ${unhealthy.join(', ')}`);
         return {
           scenario: s.id,
           database: 'reachable' as const,
-          engine: engine.kind === 'none' ? 'none' : `${engine.kind} ${engine.version}`,
+          engine: engineLabel(engine),
+          engineVersion: engine.kind === 'none' ? null : engine.version,
           generatorLastTickAgeS: age,
           maxStalenessS: staleness,
           unhealthyStreamTables: unhealthy,
@@ -71,3 +76,13 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
     };
   }
 }
+
+export const healthRoutes = new Hono<Dashboard>().get('/', async (c) => {
+  const checks = await Promise.all(scenarios.map((s) => checkScenario(c.var.db, s)));
+  const problems = checks.flatMap((x) => x.problems.map((p) => `${x.scenario}: ${p}`));
+  c.header('Cache-Control', 'no-store');
+  return c.json(
+    { ok: problems.length === 0, problems, scenarios: checks },
+    problems.length ? 503 : 200,
+  );
+});

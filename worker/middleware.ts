@@ -1,0 +1,87 @@
+// What every request goes through before a handler: the guards (method, URL length, the
+// per-client fragment limit), then the database settings and the scenario, resolved once and
+// handed on in c.var. Every refusal is an HTTPException, answered by the app's one onError.
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import { parseDbConfig } from '../db';
+import { DEFAULT_SCENARIO, findScenario, scenarios } from '../scenarios';
+import type { Scenario, StreamTableDef } from '../scenarios/types';
+import type { Dashboard } from './env';
+
+const MAX_URL = 2048;
+
+/** Only GET and HEAD exist here, and no URL is longer than 2 KiB: refused before any work. */
+export const guards = createMiddleware<Dashboard>(async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    throw new HTTPException(405, {
+      message: 'Method not allowed: this dashboard only answers GET.',
+    });
+  }
+  if (c.req.url.length > MAX_URL) throw new HTTPException(414, { message: 'URL too long.' });
+  await next();
+});
+
+/**
+ * Per-client rate limit on fragments (the Workers rate limiting binding, where configured):
+ * generous for a page polling every 2 s, a stop for floods.
+ */
+export const fragmentLimit = createMiddleware<Dashboard>(async (c, next) => {
+  const limiter = c.env.FRAGMENT_LIMITER;
+  if (limiter && c.env.RATE_LIMIT !== 'off') {
+    const key = c.req.header('cf-connecting-ip') ?? 'unknown';
+    const { success } = await limiter.limit({ key });
+    if (!success) {
+      throw new HTTPException(429, { message: 'Too many requests from this client; slow down.' });
+    }
+  }
+  await next();
+});
+
+/** The database settings, parsed from the environment once per request. */
+export const dbSettings = createMiddleware<Dashboard>(async (c, next) => {
+  c.set('db', parseDbConfig(c.env));
+  await next();
+});
+
+const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/** A query parameter that names something from a registry: absent, or a plain short name. */
+export function nameParam(c: { req: { query(k: string): string | undefined } }, key: string) {
+  const value = c.req.query(key);
+  if (value === undefined) return undefined;
+  if (!NAME.test(value)) {
+    throw new HTTPException(400, {
+      message: `Malformed ${key}: expected a short lowercase name (letters, digits, _ or -).`,
+    });
+  }
+  return value;
+}
+
+/** The scenario named by ?scenario=, the configured default when absent; 404 when unknown. */
+export const scenarioParam = createMiddleware<Dashboard>(async (c, next) => {
+  const wanted = nameParam(c, 'scenario') ?? c.env.DEFAULT_SCENARIO ?? DEFAULT_SCENARIO;
+  const scenario = findScenario(wanted);
+  if (!scenario) {
+    const valid = scenarios.map((s) => s.id).join(', ');
+    throw new HTTPException(404, { message: `Unknown scenario. Valid scenarios: ${valid}.` });
+  }
+  c.set('scenario', scenario);
+  await next();
+});
+
+/** ?node=, checked against the scenario's stream tables; 404 when it names none of them. */
+export function nodeParam(
+  c: { req: { query(k: string): string | undefined } },
+  scenario: Scenario,
+): StreamTableDef | undefined {
+  const name = nameParam(c, 'node');
+  if (name === undefined) return undefined;
+  const st = scenario.streamTables.find((t) => t.name === name);
+  if (!st) {
+    const valid = scenario.streamTables.map((t) => t.name).join(', ');
+    throw new HTTPException(404, {
+      message: `Unknown stream table for ${scenario.id}. Valid: ${valid}.`,
+    });
+  }
+  return st;
+}

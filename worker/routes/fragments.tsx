@@ -1,0 +1,77 @@
+// GET /fragments/…: what the page polls (one panel, or all of them out of band) and what its
+// buttons fetch (a stream table's SQL, a try-it query's rows).
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { inTransaction, withDb } from '../../db';
+import { loadDefiningQuery } from '../../db/pgtrickle/status';
+import { cached, defaultCache } from '../cache';
+import type { Dashboard } from '../env';
+import { nameParam, nodeParam } from '../middleware';
+import { allPanels, loadSnapshot, READ_OPTS } from '../snapshot';
+import { PanelBody } from '../views/chrome';
+import { SqlBody, TryResult } from '../views/explore';
+import { AllFragments, viewOf } from '../views/page';
+
+const TRY_ROW_LIMIT = 50;
+/**
+ * How long a fragment is shared at the edge. Just under the page's 2 s poll: every poll sees data
+ * at most ~2 s old, and however many visitors poll, a scenario's fragments are computed about once
+ * per poll interval — the same database load as a single visitor.
+ */
+const FRAGMENT_TTL_MS = 1900;
+
+export const fragmentRoutes = new Hono<Dashboard>()
+  .get('/sql', async (c) => {
+    const { scenario, db } = c.var;
+    const node = nodeParam(c, scenario);
+    if (!node) throw new HTTPException(400, { message: 'Missing node: /fragments/sql?node=…' });
+    const def = await withDb(
+      db,
+      scenario.database,
+      (conn) => loadDefiningQuery(conn, node.name),
+      READ_OPTS,
+    );
+    return c.html(<SqlBody name={node.name} {...(def ? { def } : {})} />);
+  })
+  /** Runs one of the scenario's example queries (a fixed allow-list), read-only, time-limited. */
+  .get('/try', async (c) => {
+    const { scenario, db } = c.var;
+    const id = nameParam(c, 'q');
+    const offered = scenario.examples.filter((e) => !e.writes);
+    const example = offered.find((e) => e.id === id);
+    if (!example) {
+      const valid = offered.map((e) => e.id).join(', ');
+      throw new HTTPException(404, { message: `Unknown query. Valid: ${valid}.` });
+    }
+    const sql = example.broken?.corrected ?? example.sql;
+    const t0 = Date.now();
+    const rows = await withDb(
+      db,
+      scenario.database,
+      (conn) => inTransaction(conn, () => conn.query(sql), { readOnly: true }),
+      { ...READ_OPTS, statementTimeoutMs: 3000 },
+    );
+    return c.html(<TryResult rows={rows} ms={Date.now() - t0} limit={TRY_ROW_LIMIT} />);
+  })
+  /**
+   * Panel fragments, shared by every visitor of a scenario: cached at the edge for a second and
+   * computed once per key however many pollers ask at the same moment.
+   */
+  .get('/:panel', async (c) => {
+    const { scenario, db } = c.var;
+    const id = c.req.param('panel');
+    const ids = allPanels(scenario).map((p) => p.id);
+    if (id !== 'all' && !ids.includes(id)) {
+      const valid = ['all', ...ids].join(', ');
+      throw new HTTPException(404, { message: `Unknown panel. Valid panels: ${valid}.` });
+    }
+    const compute = async () => {
+      const snapshot = await loadSnapshot(db, scenario, id === 'all' ? {} : { only: id });
+      if (id === 'all') return c.html(<AllFragments snapshot={snapshot} />);
+      const loaded = snapshot.panels[0];
+      return c.html(loaded ? <PanelBody loaded={loaded} view={viewOf(snapshot)} /> : '');
+    };
+    if (c.env.EDGE_CACHE === 'off') return compute();
+    const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
+    return cached(key, FRAGMENT_TTL_MS, compute, { cache: defaultCache() });
+  });
