@@ -3,7 +3,10 @@
 // needs data of its own bootstraps a database of its own on this cluster.
 import type { TestProject } from 'vitest/node';
 import type { DbConfig } from '../db';
-import { dbVars, roleConfigs, setupAll, startDatabase, startWrangler } from '../scripts/stack';
+import { chromiumPath } from '../local/chromium';
+import { setupAll } from '../local/scenario-setup';
+import { dbVars, roleConfigs, startDatabase } from '../local/stack';
+import { startWrangler } from '../local/wrangler';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +24,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The browser is unpacked once, here, before any test worker could race to do it.
+  process.env.CHROMIUM_PATH = await chromiumPath();
   const db = await startDatabase({});
   await setupAll(db.cfg);
   const roles = roleConfigs(db.cfg);

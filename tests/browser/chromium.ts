@@ -1,27 +1,14 @@
-// Launching Debian's Chromium (playwright-core cannot download browsers here) and opening pages
-// with console errors, page errors and CSP violations recorded.
+// Opening pages in a real Chromium (local/chromium.ts) with console errors, page errors and CSP
+// violations recorded, and screenshots kept with the test results.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { ROOT } from '../../scripts/stack';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../local/chromium';
+import { ROOT } from '../../local/paths';
 
 export const ARTIFACTS = join(ROOT, 'test-results');
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export const launch = launchChromium;
 
 export async function open(
   browser: Browser,
