@@ -7,16 +7,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDb } from '../../db';
-import { type RunningPostgres, startEmbeddedPostgres } from '../../db/local/embedded';
-import {
-  type Database,
-  dbVars,
-  roleConfigs,
-  setupAll,
-  startDatabase,
-  startWrangler,
-  type WranglerDev,
-} from '../../scripts/stack';
+import { type RunningPostgres, startEmbeddedPostgres } from '../../local/embedded-postgres';
+import { setupAll } from '../../local/scenario-setup';
+import { type Database, dbVars, roleConfigs, startDatabase } from '../../local/stack';
+import { startWrangler, type WranglerDev } from '../../local/wrangler';
 import { launch, open, shot } from './chromium';
 
 let browser: Browser;
@@ -46,16 +40,36 @@ afterAll(async () => {
 
 // Here, where no generator runs (elsewhere a concurrent run's refresh could set it ACTIVE again).
 describe('a stream table in trouble', () => {
-  it('shows ERROR and SUSPENDED tables as such, and /healthz names them', async () => {
-    await withDb(db.cfg, 'fraud_demo', (c) =>
-      c.query(
-        `UPDATE pgtrickle.pgt_stream_tables SET status = 'SUSPENDED', consecutive_errors = 3 WHERE pgt_name = 'alert_summary'`,
-      ),
-    );
+  it('shows a table whose refreshes keep failing as ERROR, then SUSPENDED, and /healthz names it', async () => {
+    // Real failures: a constraint every row of alert_summary breaks makes each refresh fail, as a
+    // broken query or a full disk would. Its source changes once; the scheduler (compatibility
+    // mode's refresh_due) then retries it on every call, and the third failure suspends it.
+    await withDb(db.cfg, 'fraud_demo', async (c) => {
+      await c.query('ALTER TABLE alert_summary ADD CONSTRAINT pgtd_reject CHECK (false) NOT VALID');
+      await c.query(
+        `INSERT INTO transactions (user_id, merchant_id, amount)
+         SELECT (SELECT min(id) FROM users), (SELECT min(id) FROM merchants), 4321`,
+      );
+    });
+    const statusOf = () =>
+      withDb(db.cfg, 'fraud_demo', async (c) => {
+        await c.query('SELECT * FROM pgtrickle_compat.refresh_due()');
+        const [r] = await c.query(
+          `SELECT status, consecutive_errors FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'alert_summary'`,
+        );
+        return `${r?.status} ${r?.consecutive_errors}`;
+      });
     try {
+      expect(await statusOf()).toBe('ERROR 1');
+      const error = await (await fetch(`${dashboardUrl()}/fragments/status?scenario=fraud`)).text();
+      expect(error).toContain('<span class="status status-error">ERROR</span>');
+      expect(await statusOf()).toBe('ERROR 2');
+      expect(await statusOf()).toBe('SUSPENDED 3');
       const html = await (await fetch(`${dashboardUrl()}/fragments/all?scenario=fraud`)).text();
       expect(html).toContain('<span class="status status-suspended">SUSPENDED</span>');
       expect(html).toMatch(/class="[^"]*status-suspended[^"]*" data-node="alert_summary"/);
+      // The failures are in the history the page shows, with the engine's message.
+      expect(html).toMatch(/<tr class="failed">.*?<code>alert_summary<\/code>/s);
       const health = (await (await fetch(`${dashboardUrl()}/healthz`)).json()) as {
         ok: boolean;
         scenarios: { scenario: string; unhealthyStreamTables?: string[] }[];
@@ -64,11 +78,13 @@ describe('a stream table in trouble', () => {
       expect(fraud?.unhealthyStreamTables).toEqual(['alert_summary']);
       expect(health.ok).toBe(false);
     } finally {
-      await withDb(db.cfg, 'fraud_demo', (c) =>
-        c.query(
+      // Repaired and resumed, as an operator would.
+      await withDb(db.cfg, 'fraud_demo', async (c) => {
+        await c.query('ALTER TABLE alert_summary DROP CONSTRAINT pgtd_reject');
+        await c.query(
           `UPDATE pgtrickle.pgt_stream_tables SET status = 'ACTIVE', consecutive_errors = 0 WHERE pgt_name = 'alert_summary'`,
-        ),
-      );
+        );
+      });
     }
   });
 });

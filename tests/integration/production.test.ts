@@ -2,11 +2,11 @@
 // monitor asking for health, a generator run with the database gone.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runGenerator } from '../../cron/run';
-import { withDb } from '../../db';
-import { type RunningProxy, startWsProxy } from '../../db/local/ws-proxy';
+import { dbVars } from '../../local/stack';
+import { startWrangler, type WranglerDev } from '../../local/wrangler';
+import { type RunningProxy, startWsProxy } from '../../local/ws-proxy';
 import { scenarios } from '../../scenarios';
-import { dbVars, startWrangler, type WranglerDev } from '../../scripts/stack';
-import '../helpers';
+import '../../local/driver';
 
 const { cfg, readerCfg, dashboardUrl, generatorUrl } = inject('stack');
 
@@ -17,6 +17,7 @@ interface Health {
     scenario: string;
     database: string;
     engine?: string;
+    engineVersion?: string | null;
     generatorLastTickAgeS?: number;
     maxStalenessS?: number;
     unhealthyStreamTables?: string[];
@@ -25,51 +26,25 @@ interface Health {
 const get = (path: string, init?: RequestInit) =>
   fetch(`${dashboardUrl}${path}`, { redirect: 'manual', ...init });
 
-describe('bad input', () => {
-  const long = `/?scenario=ecommerce&x=${'a'.repeat(3000)}`;
+// Every refusal is checked in-process (tests/unit/app.test.tsx); here, that workerd answers the
+// same way, headers included.
+describe('bad input, in workerd', () => {
   const table: [string, number, RequestInit?][] = [
     ['/?scenario=nope', 404],
-    ['/?scenario=ECOMMERCE', 400],
-    ['/?scenario=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 400],
-    ['/?scenario=ecommerce&node=nope', 404],
-    ['/?scenario=ecommerce&node=..%2F..%2Fetc', 400],
-    ['/fragments/nope?scenario=ecommerce', 404],
     ['/fragments/all?scenario=fraud%00', 400],
-    ['/fragments/all?scenario=nope', 404],
-    ['/fragments/sql?scenario=finance', 400],
-    ['/fragments/sql?scenario=finance&node=nope', 404],
-    ['/fragments/try?scenario=fraud&q=manual-refresh', 404], // writes: never offered
-    ['/fragments/try?scenario=fraud&q=1%27%20or%201%3D1', 400],
-    ['/fragments/try?scenario=fraud', 404],
-    ['/nope', 404],
-    ['/fragments', 404],
-    [long, 414],
+    [`/?x=${'a'.repeat(2100)}`, 414],
     ['/', 405, { method: 'POST', body: 'x' }],
-    ['/fragments/all?scenario=ecommerce', 405, { method: 'DELETE' }],
   ];
   for (const [path, status, init] of table) {
-    it(`${init?.method ?? 'GET'} ${path.slice(0, 60)} → ${status}`, async () => {
+    it(`${init?.method ?? 'GET'} ${path.slice(0, 40)} → ${status}`, async () => {
       const res = await get(path, init);
       expect(res.status).toBe(status);
-      const body = await res.text();
-      expect(body).not.toContain('<script>alert');
-      expect(body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
+      expect(await res.text()).not.toMatch(/at .*\.(ts|js):\d+/);
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       if (status === 405) expect(res.headers.get('allow')).toBe('GET, HEAD');
     });
   }
-
-  it('answers an unknown scenario with a page that links to the valid ones', async () => {
-    const html = await (await get('/?scenario=nope')).text();
-    for (const s of scenarios) expect(html).toContain(`href="/?scenario=${s.id}"`);
-  });
-
-  it('answers a fragment error with a fragment, not a page', async () => {
-    const html = await (await get('/fragments/nope?scenario=ecommerce')).text();
-    expect(html).toMatch(/^<div class="error-fragment"/);
-    expect(html).toContain('Valid panels: all, status, kpis');
-  });
 });
 
 describe('one computation per poll interval, however many visitors', () => {
@@ -185,7 +160,11 @@ describe('/healthz', () => {
     const body = (await res.json()) as Health;
     expect(body.scenarios.map((s) => s.scenario)).toEqual(['ecommerce', 'fraud', 'finance']);
     for (const s of body.scenarios) {
-      expect(s).toMatchObject({ database: 'reachable', engine: 'compat 0.108.3-compat' });
+      expect(s).toMatchObject({
+        database: 'reachable',
+        engine: 'compatibility mode — full refresh only',
+        engineVersion: '0.108.3-compat',
+      });
       expect(s.generatorLastTickAgeS).toBeLessThan(30);
       expect(typeof s.maxStalenessS).toBe('number');
     }

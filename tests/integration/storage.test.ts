@@ -1,13 +1,25 @@
 // Bounded storage: a simulated day of generator ticks with event retention and refresh-history
 // pruning, refreshing as the engine would: the event table, the stream tables and the history
-// stay the same size from the second hour on.
+// stay the same size from the second hour on. The refreshes run every 5 simulated minutes (a day
+// of 1 s refreshes would take hours here), so between two of them the test writes the history
+// rows the scheduler would have written meanwhile — one per schedule slot per table, NO_DATA
+// rows of the engine's shape — and history is kept at the volume a real day produces.
 import { describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
+import { freshScenario } from '../../local/scenario-setup';
+import { simulate } from '../../local/simulate';
 import { ecommerce } from '../../scenarios/ecommerce';
-import { freshScenario } from '../helpers';
-import { simulate } from '../simulate';
 
 const { cfg } = inject('stack');
+const REFRESH_EVERY_S = 300;
+const HISTORY_MINUTES = 120;
+
+/** History rows a real scheduler writes per second: a calculated table refreshes about once a
+ * second here (its sources change every tick), a scheduled one once per schedule. */
+const historyRowsPerSecond = ecommerce.streamTables.reduce(
+  (sum, t) => sum + 1 / (t.schedule === 'calculated' ? 1 : Number.parseInt(t.schedule, 10)),
+  0,
+);
 
 describe('storage over a simulated day', () => {
   it('stays flat: events, stream tables and refresh history', { timeout: 300_000 }, async () => {
@@ -21,10 +33,23 @@ describe('storage over a simulated day', () => {
           start: Date.UTC(2027, 1, 1),
           seconds: 24 * 3600,
           seed: 24,
-          refreshEvery: 300,
+          refreshEvery: REFRESH_EVERY_S,
           retentionMinutes: 60,
-          historyMinutes: 120,
-          onRefresh: async (_now, tick) => {
+          historyMinutes: HISTORY_MINUTES,
+          onRefresh: async (now, tick) => {
+            // The scheduler's other cycles of the last interval, at real volume.
+            await db.query(
+              `INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time,
+                 end_time, action, status, initiated_by, duration_ms)
+               SELECT s.pgt_id, t, t, t, 'NO_DATA', 'COMPLETED', 'SCHEDULER', 0
+               FROM pgtrickle.pgt_stream_tables s,
+                    generate_series($1::timestamptz - make_interval(secs => $2),
+                                    $1::timestamptz - interval '1 second',
+                                    coalesce(nullif(pgtrickle_compat.schedule_interval(s.schedule),
+                                                    interval '0'),
+                                             interval '1 second')) t`,
+              [now.toISOString(), REFRESH_EVERY_S - 1],
+            );
             if (tick % 3600 !== 0) return;
             // What autovacuum does in a running server (its naptime is real minutes; this day
             // passes in seconds): make deleted and updated rows' space reusable, in every table
@@ -53,6 +78,9 @@ describe('storage over a simulated day', () => {
     );
     const steady = hourly.filter((h) => h.hour >= 3);
     expect(steady.length).toBeGreaterThanOrEqual(20);
+    // History at the volume of a real day: the pruning window's worth of every table's cycles.
+    const expected = historyRowsPerSecond * HISTORY_MINUTES * 60;
+    for (const h of steady) expect(h.history, `hour ${h.hour}`).toBeGreaterThan(0.9 * expected);
     for (const key of ['orders', 'history', 'bytes'] as const) {
       const values = steady.map((h) => h[key]);
       const min = Math.min(...values);

@@ -2,7 +2,7 @@
 // proxy from the shared test cluster.
 import { describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
-import '../helpers';
+import '../../local/driver';
 
 const { cfg, dashboardUrl, generatorUrl } = inject('stack');
 
@@ -14,7 +14,8 @@ describe('dashboard Worker', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
-    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/i);
+    expect(html).toContain('<title>E-commerce analytics · pg_trickle live demo</title>');
     expect(html).toContain('E-commerce analytics');
     expect(html).toContain('compatibility mode — full refresh only');
     for (const id of [

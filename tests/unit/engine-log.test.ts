@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationsFromLog } from '../../bench/real-engine';
+import { durationsFromLog } from '../../bench/measure/engine-durations';
 
 const log = `2026-11-27 14:24:00.605 UTC [21164] LOG:  pg_trickle: refreshed public.product_sales (NO_DATA, +0 -0 rows, 2ms)
 2026-11-27 14:24:08.003 UTC [21251] LOG:  pg_trickle: refreshed public.product_sales (DIFFERENTIAL, +0 -0 rows, 19ms)

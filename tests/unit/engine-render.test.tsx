@@ -2,11 +2,12 @@
 // record no durations, top-K tables, and the compatibility mode's full refreshes.
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../db';
-import { ecommerce } from '../../scenarios/ecommerce';
-import type { Snapshot, StreamTableStatus } from '../../worker/data';
-import type { HistoryRow, Internals } from '../../worker/internals';
-import { internalsBodies } from '../../worker/internals-views';
-import { StatusBody } from '../../worker/views';
+import type { HistoryRow } from '../../db/pgtrickle/activity';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
+import type { TypedPanel } from '../../scenarios/shared/panel';
+import { dagPanel } from '../../worker/engine/dag';
+import { historyPanel } from '../../worker/engine/history';
+import { statusPanel } from '../../worker/engine/status';
 import { ALL_FEATURES, NO_FEATURES } from './engines';
 
 const COMPAT: Engine = { kind: 'compat', version: '0.108.3-compat', features: ALL_FEATURES };
@@ -49,30 +50,17 @@ const historyRow = (over: Partial<HistoryRow>): HistoryRow => ({
   ...over,
 });
 
-function render(engine: Engine, status: StreamTableStatus[], history: HistoryRow[] = []) {
-  const snapshot: Snapshot = {
-    scenario: ecommerce,
-    engine,
-    asOf: new Date('2026-11-27T10:00:00Z'),
-    retentionMinutes: 60,
-    panels: [],
-    status,
+/** What a panel draws for the given data on the given engine. */
+const draw = <D,>(panel: TypedPanel<D>, data: D, engine: Engine) =>
+  String(panel.show(data).render({ scenario: 'ecommerce', engine }));
+
+async function render(engine: Engine, status: StreamTableStatus[], history: HistoryRow[] = []) {
+  const edges = status.map((s) => ({ target: s.name, source: 'orders', sourceType: 'TABLE' }));
+  return {
+    status: await draw(statusPanel, status, engine),
+    dag: await draw(dagPanel, { status, edges }, engine),
+    history: await draw(historyPanel, history, engine),
   };
-  const internals: Internals = {
-    engine,
-    edges: status.map((s) => ({ target: s.name, source: 'orders', sourceType: 'TABLE' })),
-    history,
-    efficiency: [],
-    series: [],
-    advice: [],
-    adviceError: null,
-  };
-  const bodies = internalsBodies(snapshot, internals, false);
-  return Promise.all([
-    String(<StatusBody snapshot={snapshot} />),
-    String(bodies.dag),
-    String(bodies.history),
-  ]).then(([status, dag, hist]) => ({ status, dag, history: hist }));
 }
 
 describe('pg_trickle figures, rendered truthfully', () => {

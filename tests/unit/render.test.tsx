@@ -1,50 +1,61 @@
+// The dashboard's page and poll response drawn from given data (no database): what is on them,
+// that data from the database is escaped, and that every polled region is swapped in place.
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../../db';
+import { type Engine, engineLabel } from '../../db';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
 import { ecommerce } from '../../scenarios/ecommerce';
-import type { Panel, Scenario } from '../../scenarios/types';
-import type { Snapshot } from '../../worker/data';
-import { AllFragments, engineLabel, Page } from '../../worker/views';
+import { categoryRevenue, kpis } from '../../scenarios/ecommerce/panels';
+import type { LoadedPanel, Scenario } from '../../scenarios/types';
+import { statusPanel } from '../../worker/engine/status';
+import { layout } from '../../worker/layout';
+import type { Snapshot } from '../../worker/snapshot';
+import { AllFragments, Page } from '../../worker/views/page';
 import { ALL_FEATURES, NO_FEATURES } from './engines';
 
 const evil = '<script>alert(1)</script>';
 const COMPAT: Engine = { kind: 'compat', version: '0.108.3-compat', features: ALL_FEATURES };
 const V067: Engine = { kind: 'pg_trickle', version: '0.67.0', features: NO_FEATURES };
 
-function snapshot(
-  engine: Engine,
-  panels: Snapshot['panels'],
-  scenario: Scenario = ecommerce,
-): Snapshot {
+const status: StreamTableStatus[] = [
+  {
+    name: 'product_sales',
+    status: 'ACTIVE',
+    refreshMode: 'DIFFERENTIAL',
+    requestedMode: 'DIFFERENTIAL',
+    effectiveMode: 'FULL',
+    reason: null,
+    topK: false,
+    schedule: '1s',
+    isPopulated: true,
+    consecutiveErrors: 0,
+    lastRefreshAgeS: 0.8,
+    lastAction: 'FULL',
+    lastRowsInserted: 1,
+    lastRowsUpdated: 0,
+    lastRowsDeleted: 1,
+    lastDurationMs: 3.2,
+  },
+];
+
+/** A snapshot of the given scenario panels, followed by pg_trickle's status table. */
+function snapshot(engine: Engine, panels: LoadedPanel[], scenario: Scenario = ecommerce): Snapshot {
   return {
     scenario,
     engine,
     asOf: new Date('2026-11-25T10:00:00Z'),
     retentionMinutes: 60,
-    panels,
-    status: [
-      {
-        name: 'product_sales',
-        status: 'ACTIVE',
-        refreshMode: 'DIFFERENTIAL',
-        requestedMode: 'DIFFERENTIAL',
-        effectiveMode: 'FULL',
-        reason: null,
-        topK: false,
-        schedule: '1s',
-        isPopulated: true,
-        consecutiveErrors: 0,
-        lastRefreshAgeS: 0.8,
-        lastAction: 'FULL',
-        lastRowsInserted: 1,
-        lastRowsUpdated: 0,
-        lastRowsDeleted: 1,
-        lastDurationMs: 3.2,
-      },
-    ],
+    panels: [...panels, statusPanel.show(status)],
   };
 }
 
-const byId = (id: string) => ecommerce.panels.find((p) => p.id === id) as Panel;
+/** The page inside the one layout, as GET / serves it. */
+async function pageHtml(snap: Snapshot): Promise<string> {
+  const app = new Hono()
+    .use(layout)
+    .get('/', (c) => c.render(<Page snapshot={snap} scenarios={[ecommerce]} />, { title: 'T' }));
+  return (await app.request('/')).text();
+}
 
 const categoryRows = [
   { id: 2, name: evil, orders: 1234, units: 2000, revenue: 1234567.8, avgPrice: 10, customers: 3 },
@@ -53,22 +64,14 @@ const categoryRows = [
 
 describe('dashboard rendering', () => {
   it('renders the page with two ecommerce panels, the status table and the poller', async () => {
-    const html = String(
-      await (
-        <Page
-          snapshot={snapshot(COMPAT, [
-            {
-              panel: byId('kpis'),
-              data: { orders: 1234, revenue: 56789.5, active: 29, customers: 30 },
-            },
-            { panel: byId('category-revenue'), data: categoryRows },
-          ])}
-          scenarios={[ecommerce]}
-          url="http://localhost:8080/?scenario=ecommerce"
-        />
-      ),
+    const html = await pageHtml(
+      snapshot(COMPAT, [
+        kpis.show({ orders: 1234, revenue: 56789.5, active: 29, customers: 30 }),
+        categoryRevenue.show(categoryRows),
+      ]),
     );
-    expect(html).toContain('<title>E-commerce analytics · pg_trickle live demo</title>');
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="en"><head>/i);
+    expect(html).toContain('<title>T</title>');
     expect(html).toContain('id="body-kpis"');
     expect(html).toContain('1,234'); // thousands separators
     expect(html).toContain('$56,790');
@@ -85,11 +88,7 @@ describe('dashboard rendering', () => {
 
   it('escapes data from the database in text and in chart JSON', async () => {
     const html = String(
-      await (
-        <AllFragments
-          snapshot={snapshot(COMPAT, [{ panel: byId('category-revenue'), data: categoryRows }])}
-        />
-      ),
+      await (<AllFragments snapshot={snapshot(COMPAT, [categoryRevenue.show(categoryRows)])} />),
     );
     expect(html).not.toContain(evil);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -111,7 +110,7 @@ describe('dashboard rendering', () => {
       await (
         <AllFragments
           snapshot={snapshot(V067, [
-            { panel: byId('kpis'), data: { orders: 0, revenue: 0, active: 0, customers: 30 } },
+            kpis.show({ orders: 0, revenue: 0, active: 0, customers: 30 }),
           ])}
         />
       ),

@@ -1,0 +1,238 @@
+// The dashboard Worker's own behaviour, in-process through Hono's app.request (no database, no
+// wrangler): guards and their pages, headers, the database-unreachable answer, the fragment cache
+// and the DAG's layout. The stack-backed suites check the same app running in workerd.
+import { createServer } from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../../local/driver';
+import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
+import { scenarios } from '../../scenarios';
+import { cached, type EdgeCache } from '../../worker/cache';
+import { layoutDag } from '../../worker/engine/dag';
+import type { DashboardEnv } from '../../worker/env';
+import app from '../../worker/index';
+
+// A port nothing listens on: the database and its proxy are "unreachable" here.
+let closedPort = 0;
+beforeAll(async () => {
+  const srv = createServer();
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  closedPort = (srv.address() as { port: number }).port;
+  await new Promise((ok) => srv.close(ok));
+});
+
+const env = (over: Partial<DashboardEnv> = {}): DashboardEnv => ({
+  DATABASE_URL: `postgres://demo_reader:x@127.0.0.1:${closedPort}/postgres`,
+  DB_WS_PROXY: `ws://127.0.0.1:${closedPort}/v1`,
+  ...over,
+});
+
+const get = (path: string, init?: RequestInit, e: DashboardEnv = env()) =>
+  app.request(path, init, e);
+
+describe('refusals, before any database work', () => {
+  const long = `/?scenario=ecommerce&x=${'a'.repeat(2100)}`;
+  const table: [string, number, RequestInit?][] = [
+    ['/?scenario=nope', 404],
+    ['/?scenario=ECOMMERCE', 400],
+    ['/?scenario=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 400],
+    ['/?scenario=ecommerce&node=nope', 404],
+    ['/?scenario=ecommerce&node=..%2F..%2Fetc', 400],
+    ['/fragments/nope?scenario=ecommerce', 404],
+    ['/fragments/all?scenario=fraud%00', 400],
+    ['/fragments/all?scenario=nope', 404],
+    ['/fragments/sql?scenario=finance', 400],
+    ['/fragments/sql?scenario=finance&node=nope', 404],
+    ['/fragments/try?scenario=fraud&q=manual-refresh', 404], // writes: never offered
+    ['/fragments/try?scenario=fraud&q=1%27%20or%201%3D1', 400],
+    ['/fragments/try?scenario=fraud', 404],
+    ['/nope', 404],
+    ['/fragments', 404],
+    [long, 414],
+    ['/', 405, { method: 'POST', body: 'x' }],
+    ['/fragments/all?scenario=ecommerce', 405, { method: 'DELETE' }],
+  ];
+  for (const [path, status, init] of table) {
+    it(`${init?.method ?? 'GET'} ${path.slice(0, 60)} → ${status}, with the security headers`, async () => {
+      const res = await get(path, init);
+      expect(res.status).toBe(status);
+      const body = await res.text();
+      expect(body).not.toContain('<script>alert');
+      expect(body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      if (status === 405) expect(res.headers.get('allow')).toBe('GET, HEAD');
+    });
+  }
+
+  it('answers an unknown scenario with a whole page that links to the valid ones', async () => {
+    const html = await (await get('/?scenario=nope')).text();
+    expect(html).toMatch(/^<!DOCTYPE html>/i);
+    expect(html).toContain('<title>404 · pg_trickle live demo</title>');
+    expect(html).toContain('Valid scenarios: ecommerce, fraud, finance');
+    for (const s of scenarios) expect(html).toContain(`href="/?scenario=${s.id}"`);
+  });
+
+  it('answers a fragment error with a fragment naming what is valid, not a page', async () => {
+    const html = await (await get('/fragments/nope?scenario=ecommerce')).text();
+    expect(html).toMatch(/^<div class="error-fragment"/);
+    expect(html).toContain(
+      'Valid panels: all, kpis, category-revenue, top-products, top-customers, country-revenue, catalog-price-impact, dag, status, history, efficiency, advisor.',
+    );
+  });
+
+  it('answers 429 with Retry-After once the rate limiter refuses a client, fragments only', async () => {
+    // A stand-in for the Workers rate limiting binding (it exists only in workerd; the stack
+    // suite checks the real one): it refuses everything and records the key it was asked about.
+    const keys: string[] = [];
+    const limited = env({
+      FRAGMENT_LIMITER: {
+        limit: async ({ key }) => {
+          keys.push(key);
+          return { success: false };
+        },
+      },
+    });
+    const res = await get(
+      '/fragments/kpis?scenario=ecommerce',
+      { headers: { 'cf-connecting-ip': '203.0.113.9' } },
+      limited,
+    );
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect(await res.text()).toContain('Too many requests');
+    expect(keys).toEqual(['203.0.113.9']);
+    // RATE_LIMIT=off turns it off; pages are never limited (the database is down here: 503).
+    const off = await get(
+      '/fragments/kpis?scenario=ecommerce',
+      {},
+      { ...limited, RATE_LIMIT: 'off' },
+    );
+    expect(off.status).toBe(503);
+    expect((await get('/?scenario=ecommerce', {}, limited)).status).toBe(503);
+    expect(keys).toHaveLength(1);
+  });
+});
+
+describe('an unreachable database', () => {
+  it('is a 503 that says so, quickly, as a page and as a fragment', async () => {
+    const t0 = Date.now();
+    const page = await get('/?scenario=fraud');
+    expect(page.status).toBe(503);
+    expect(page.headers.get('retry-after')).toBe('2');
+    expect(await page.text()).toContain('The database is unreachable');
+    const frag = await get('/fragments/all?scenario=fraud', {}, env({ EDGE_CACHE: 'off' }));
+    expect(frag.status).toBe(503);
+    expect(await frag.text()).toContain('Database unreachable; retrying.');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('makes /healthz answer 503 naming every scenario', async () => {
+    const res = await get('/healthz');
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { ok: boolean; problems: string[] };
+    expect(body.ok).toBe(false);
+    expect(body.problems).toEqual(scenarios.map((s) => `${s.id}: database unreachable`));
+  });
+
+  it('refuses a malformed database setting with a 500 that echoes nothing', async () => {
+    const res = await get('/?scenario=fraud', {}, env({ DATABASE_URL: 'mysql://secret@x/y' }));
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).toContain('Internal error.');
+    expect(body).not.toContain('secret');
+  });
+});
+
+describe('the fragment cache', () => {
+  const ok = (body: string) => new Response(body, { status: 200 });
+
+  it('computes once for many concurrent callers', async () => {
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      await new Promise((r) => setTimeout(r, 50));
+      return ok(`n=${computed}`);
+    };
+    const res = await Promise.all(
+      Array.from({ length: 25 }, () => cached('https://x/fragments/a', 1000, compute)),
+    );
+    expect(computed).toBe(1);
+    const how = res.map((r) => r.headers.get('x-cache'));
+    expect(how.filter((h) => h === 'MISS')).toHaveLength(1);
+    expect(how.filter((h) => h === 'COALESCED')).toHaveLength(24);
+    expect(new Set(await Promise.all(res.map((r) => r.text())))).toEqual(new Set(['n=1']));
+  });
+
+  it('serves a stored answer until it is ttl old, and never stores a failure', async () => {
+    // An in-memory stand-in for the Workers Cache API (caches.default exists only in workerd).
+    const store = new Map<string, Response>();
+    const cache: EdgeCache = {
+      match: async (req) => store.get(req.url)?.clone(),
+      put: async (req, res) => void store.set(req.url, res),
+    };
+    let computed = 0;
+    const compute = async () => ok(`n=${++computed}`);
+    const key = 'https://x/fragments/b';
+    expect((await cached(key, 300, compute, { cache })).headers.get('x-cache')).toBe('MISS');
+    const hit = await cached(key, 300, compute, { cache });
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(await hit.text()).toBe('n=1');
+    await new Promise((r) => setTimeout(r, 320));
+    expect(await (await cached(key, 300, compute, { cache })).text()).toBe('n=2');
+    const failing = async () => new Response('down', { status: 503 });
+    await cached('https://x/fragments/c', 300, failing, { cache });
+    expect(store.has('https://x/fragments/c')).toBe(false);
+  });
+});
+
+describe('the DAG layout', () => {
+  const st = (name: string): StreamTableStatus => ({
+    name,
+    status: 'ACTIVE',
+    refreshMode: 'DIFFERENTIAL',
+    requestedMode: null,
+    effectiveMode: null,
+    reason: null,
+    topK: false,
+    schedule: '1s',
+    isPopulated: true,
+    consecutiveErrors: 0,
+    lastRefreshAgeS: null,
+    lastAction: null,
+    lastRowsInserted: null,
+    lastRowsUpdated: null,
+    lastRowsDeleted: null,
+    lastDurationMs: null,
+  });
+  const edge = (target: string, source: string, sourceType = 'STREAM_TABLE'): Edge => ({
+    target,
+    source,
+    sourceType,
+  });
+
+  it('puts base tables on top and each stream table one level below its deepest source', () => {
+    // A diamond (a and b read t; c reads both) with a tail (d reads c and t).
+    const layout = layoutDag(['a', 'b', 'c', 'd'].map(st), [
+      edge('a', 't', 'TABLE'),
+      edge('b', 't', 'TABLE'),
+      edge('c', 'a'),
+      edge('c', 'b'),
+      edge('d', 'c'),
+      edge('d', 't', 'TABLE'),
+    ]);
+    const level = Object.fromEntries(layout.nodes.map((n) => [n.name, n.level]));
+    expect(level).toEqual({ t: 0, a: 1, b: 1, c: 2, d: 3 });
+    expect(layout.edges).toHaveLength(6);
+    for (const { from, to } of layout.edges) expect(from.y + from.h).toBeLessThan(to.y);
+    // Nodes of one level never overlap, and all fit in the drawing.
+    for (const n of layout.nodes) {
+      expect(n.x).toBeGreaterThanOrEqual(0);
+      expect(n.x + n.w).toBeLessThanOrEqual(layout.width);
+    }
+    const [a, b] = ['a', 'b'].map((x) => layout.nodes.find((n) => n.name === x));
+    expect(Math.abs((a?.x ?? 0) - (b?.x ?? 0))).toBeGreaterThanOrEqual(a?.w ?? 0);
+  });
+});
