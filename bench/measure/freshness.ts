@@ -1,7 +1,7 @@
 // Freshness as a visitor meets it: one INSERT, then the time until a page that polls every 2 s
 // (at a random phase, as a real page's timer is to a write) shows the new value; beside it,
 // separately, the server-side part: the time until the stream table itself shows it.
-import { type Db, type DbConfig, withDb } from '../db';
+import { type Db, type DbConfig, withDb } from '../../db';
 
 export interface FreshnessProbe {
   /** Writes the i-th event. */

@@ -1,0 +1,44 @@
+// What the real-engine benchmark records (bench/real-engine.json).
+import type { summary } from '../stats';
+import type { LogDurations } from './engine-durations';
+
+export type Summary = ReturnType<typeof summary>;
+
+export interface RealEngineResults {
+  engine: string;
+  measuredAt: string;
+  machine: string;
+  freshness: {
+    events: number;
+    limitMs: number;
+    stream1s: { visitor: Summary; server: Summary };
+    financeL10: { visitor: Summary; server: Summary };
+  };
+  financeLevels: {
+    runSeconds: number;
+    ticks: number;
+    rows: {
+      level: string;
+      table: string;
+      refreshes: number;
+      rowsHeld: number;
+      changedPerRefresh: number;
+      ratio: number;
+      effectiveModes: string[];
+      note?: string;
+    }[];
+    l10ChangedPerTickSeen: number;
+  };
+  /** The engine's own timings from its server log, where a log was given (PGTRICKLE_BENCH_LOG). */
+  engineLog?: { path: string; rows: LogDurations[] };
+  durations:
+    | { source: 'engine'; rows: { table: string; action: string; ms: Summary }[] }
+    | {
+        source: 'client';
+        why: string;
+        table: string;
+        rowsInTable: number;
+        differential: Summary;
+        full: Summary;
+      };
+}
