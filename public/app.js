@@ -99,7 +99,9 @@
     for (const tr of root.querySelectorAll('tbody tr')) {
       const cells = [...tr.children];
       const key = cells[0] ? cells[0].textContent.trim() : '';
-      cells.forEach((td, i) => out.set(`${key}|${i}`, td.textContent));
+      cells.forEach((td, i) => {
+        out.set(`${key}|${i}`, td.textContent);
+      });
     }
     for (const dd of root.querySelectorAll('dd[data-kpi]'))
       out.set(`kpi|${dd.dataset.kpi}`, dd.textContent);
@@ -107,11 +109,11 @@
   }
   const previous = new Map();
   document.body.addEventListener('htmx:oobBeforeSwap', (e) => {
-    const id = e.detail.target && e.detail.target.id;
-    if (id && id.startsWith('body-')) previous.set(id, values(e.detail.target));
+    const id = e.detail.target?.id;
+    if (id?.startsWith('body-')) previous.set(id, values(e.detail.target));
   });
   document.body.addEventListener('htmx:oobAfterSwap', (e) => {
-    const id = e.detail.target && e.detail.target.id;
+    const id = e.detail.target?.id;
     const before = id && previous.get(id);
     const now = id && document.getElementById(id);
     if (!before || !now) return;
