@@ -2,7 +2,7 @@
 // - Charts are created once and updated in place after each poll: canvases sit outside the
 //   swapped regions; each panel body carries its chart data as JSON in a data attribute.
 // - Values that changed since the previous poll flash briefly.
-// - Polling pauses while the tab is hidden and polls at once when it is visible again.
+// - Polling pauses while the tab is hidden or the visitor paused it, and polls at once after.
 // - A failed poll shows a banner with the time of the last good data; the next good poll clears it.
 (() => {
   const charts = new Map();
@@ -17,11 +17,16 @@
     '#facc15',
   ];
   const poller = document.getElementById('poller');
+  const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   const banner = document.getElementById('banner');
 
   const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
   function dataset(ds, i, type) {
+    if (ds.tone) {
+      const color = css(`--${ds.tone}`) || palette[i % palette.length];
+      return { ...ds, backgroundColor: color, borderColor: color, borderRadius: 2 };
+    }
     if (type === 'line') {
       const color = palette[i % palette.length];
       return { ...ds, borderColor: color, backgroundColor: color, tension: 0.3, pointRadius: 2 };
@@ -67,7 +72,7 @@
         options: {
           responsive: true,
           maintainAspectRatio: false,
-          animation: { duration: 400 },
+          animation: reducedMotion.matches ? false : { duration: 400 },
           plugins: {
             legend:
               round || data.datasets.length > 1
@@ -81,8 +86,13 @@
           scales: round
             ? {}
             : {
-                x: { ticks: { color: text }, grid: { color: grid } },
-                y: { ticks: { color: text }, grid: { color: grid }, beginAtZero: true },
+                x: { ticks: { color: text }, grid: { color: grid }, stacked: !!data.stacked },
+                y: {
+                  ticks: { color: text },
+                  grid: { color: grid },
+                  beginAtZero: true,
+                  stacked: !!data.stacked,
+                },
               },
         },
       }),
@@ -132,31 +142,57 @@
     }
   });
 
-  function showBanner() {
+  // Why a poll failed, as a visitor should read it: only a 503 means the database is down.
+  function why(status) {
+    if (status === 503) return 'Database unreachable';
+    if (status === 429) return 'Too many requests from this address';
+    if (status === 'timeout') return 'The dashboard is slow to answer';
+    if (!status) return 'The dashboard is unreachable';
+    return `The dashboard answered ${status}`;
+  }
+
+  function showBanner(status) {
     const asOf = document.getElementById('as-of');
     const when = document.getElementById('banner-as-of');
     if (asOf && when) when.textContent = asOf.textContent.replace('data as of ', '');
+    const text = document.getElementById('banner-why');
+    if (text) text.textContent = why(status);
     banner.hidden = false;
   }
 
+  // The visitor's pause: no polls until resumed, then one at once.
+  const pause = document.getElementById('pause');
+  let paused = false;
+  pause?.addEventListener('click', () => {
+    paused = !paused;
+    pause.setAttribute('aria-pressed', String(paused));
+    pause.textContent = paused ? 'Resume' : 'Pause';
+    document.body.classList.toggle('paused', paused);
+    if (!paused && typeof htmx !== 'undefined') htmx.trigger(poller, 'poll-now');
+  });
+
   if (poller) {
     poller.addEventListener('htmx:beforeRequest', (e) => {
-      if (document.hidden) e.preventDefault();
+      if (document.hidden || paused) e.preventDefault();
     });
     poller.addEventListener('htmx:afterRequest', (e) => {
       if (e.detail.successful) {
         banner.hidden = true;
+      } else if (!e.detail.xhr?.status) {
+        return; // a network error or timeout: reported by its own event below
       } else {
-        showBanner();
+        showBanner(e.detail.xhr.status);
       }
     });
     document.addEventListener('visibilitychange', () => {
-      if (!document.hidden && typeof htmx !== 'undefined') htmx.trigger(poller, 'poll-now');
+      if (!document.hidden && !paused && typeof htmx !== 'undefined') {
+        htmx.trigger(poller, 'poll-now');
+      }
     });
   }
   document.body.addEventListener('htmx:afterSettle', updateAll);
-  document.body.addEventListener('htmx:sendError', showBanner);
-  document.body.addEventListener('htmx:timeout', showBanner);
+  document.body.addEventListener('htmx:sendError', () => showBanner(0));
+  document.body.addEventListener('htmx:timeout', () => showBanner('timeout'));
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', updateAll);
   else updateAll();

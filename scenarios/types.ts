@@ -62,6 +62,8 @@ export interface PanelMeta {
   chart?: 'bar' | 'doughnut' | 'line';
   /** Grid width: 1 (one column) or 2 (wide). */
   span?: 1 | 2;
+  /** Shown on the first screen, beside the DAG (the scenario's headline figures). */
+  lead?: boolean;
 }
 
 /** What a panel's read may use besides the connection. */

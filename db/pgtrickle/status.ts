@@ -2,7 +2,7 @@
 // really did, what it reads (the DAG's edges), and its query as stored. Read through pg_trickle's
 // API, or the compatibility mode's copy of it; the engine panels and the engine suite use these.
 import type { Db } from '../client';
-import { num, numOrNull, strOrNull } from '../values';
+import { num, numOrNull, quoteIdent, strOrNull } from '../values';
 import { type EngineFeatures, optionalColumn } from './engine';
 
 /** pg_trickle names tables in public unqualified in some places, qualified in others. */
@@ -47,6 +47,15 @@ export interface StreamTableStatus {
   lastRowsDeleted: number | null;
   /** Null where the engine records no duration (0.67) or before the first refresh. */
   lastDurationMs: number | null;
+  /** Rows the stream table holds now (counted), for the change ratio. */
+  rowsHeld: number | null;
+}
+
+/** Rows changed by the latest refresh over rows held: how little work it did (0–1). */
+export function changeRatio(s: StreamTableStatus): number | null {
+  const changed = (s.lastRowsInserted ?? 0) + (s.lastRowsUpdated ?? 0) + (s.lastRowsDeleted ?? 0);
+  if (s.lastAction === null || s.rowsHeld === null) return null;
+  return Math.min(1, changed / Math.max(1, s.rowsHeld));
 }
 
 /** What the table's latest refresh that did work actually did (see whatItDid). */
@@ -73,6 +82,10 @@ export async function loadStatus(db: Db, features: EngineFeatures): Promise<Stre
        ORDER BY rh.refresh_id DESC LIMIT 1) h ON true
      ORDER BY st.pgt_id`,
   );
+  const held = await rowCounts(
+    db,
+    rows.map((r) => String(r.name)),
+  );
   return rows.map((r) => ({
     name: unqualify(r.name),
     status: String(r.status),
@@ -90,7 +103,22 @@ export async function loadStatus(db: Db, features: EngineFeatures): Promise<Stre
     lastRowsUpdated: numOrNull(r.rows_updated),
     lastRowsDeleted: numOrNull(r.rows_deleted),
     lastDurationMs: numOrNull(r.duration_ms),
+    rowsHeld: held.get(String(r.name)) ?? null,
   }));
+}
+
+/**
+ * How many rows each stream table holds, counted (the tables are small; an estimate from
+ * pg_class would lag). Names come from pg_trickle's catalog as schema.name.
+ */
+async function rowCounts(db: Db, qualified: string[]): Promise<Map<string, number>> {
+  if (qualified.length === 0) return new Map();
+  const parts = qualified.map((q, i) => {
+    const [schema, name] = q.includes('.') ? q.split('.', 2) : ['public', q];
+    return `SELECT $${i + 1}::text AS name, count(*) AS n FROM ${quoteIdent(schema ?? 'public')}.${quoteIdent(name ?? q)}`;
+  });
+  const rows = await db.query(parts.join(' UNION ALL '), qualified);
+  return new Map(rows.map((r) => [String(r.name), num(r.n)]));
 }
 
 export interface Edge {

@@ -10,7 +10,7 @@ export const kpis = definePanel({
   id: 'kpis',
   title: 'Store at a glance',
   note: 'orders in the {window}',
-  span: 2,
+  lead: true,
   async load(db) {
     const [r] = await db.query(
       `SELECT COALESCE(SUM(order_count), 0) AS orders, COALESCE(SUM(total_spent), 0) AS revenue,

@@ -12,7 +12,7 @@ export const kpis = definePanel({
   id: 'kpis',
   title: 'Risk book at a glance',
   note: 'trades in the {window} · positions, P&L and VaR flow through 10 levels',
-  span: 2,
+  lead: true,
   async load(db) {
     const [r] = await db.query(
       `SELECT (SELECT count(*) FROM net_positions) AS positions,

@@ -2,7 +2,7 @@ import { num } from '../../db/values';
 import { StackedBar } from '../shared/bars';
 import { fmt } from '../shared/format';
 import { col, definePanel, type Row, tablePanel } from '../shared/panel';
-import { ChartData, Kpis, Table } from '../shared/ui';
+import { ChartData, ClockTime, Kpis, Table } from '../shared/ui';
 import type { Panel } from '../types';
 
 const s = (v: unknown) => String(v ?? '');
@@ -13,7 +13,7 @@ export const kpis = definePanel({
   id: 'kpis',
   title: 'Fraud detection at a glance',
   note: 'transactions in the {window} · stream table alert_summary',
-  span: 2,
+  lead: true,
   async load(db) {
     const rows = await db.query('SELECT risk_level, txn_count FROM alert_summary');
     const by = Object.fromEntries(rows.map((r) => [s(r.risk_level), num(r.txn_count)]));
@@ -196,6 +196,11 @@ export const tiers = definePanel({
             className: (r) => (r.latest ? 'changed' : undefined),
           },
           col.rank('Score', 'risk_score'),
+          {
+            label: 'Last changed',
+            cell: (r) => <ClockTime at={r.tier_last_changed} />,
+            className: (r) => (r.latest ? 'changed' : undefined),
+          },
         ]}
       />
     );
@@ -212,6 +217,8 @@ export const top10 = tablePanel({
   columns: [
     col.rank('#', 'rank'),
     col.text('Merchant', 'merchant_name'),
+    col.text('Category', 'merchant_category'),
+    col.int('Total txns', 'total_txns'),
     col.int('HIGH', 'high_risk_count'),
     col.int('MEDIUM', 'medium_risk_count'),
     col.percent('Risk rate', 'risk_rate_pct'),
@@ -248,6 +255,58 @@ export const summary = definePanel({
   },
 });
 
+/** LOW / MEDIUM / HIGH transactions per merchant category, read from risk_scores. */
+export const riskByCategory = definePanel({
+  id: 'risk-by-category',
+  title: 'Risk distribution by category',
+  note: 'transactions in the {window} · stream table risk_scores, grouped when read',
+  chart: 'bar',
+  async load(db) {
+    const rows = await db.query(
+      `SELECT merchant_category AS category,
+              count(*) FILTER (WHERE risk_level = 'LOW') AS low,
+              count(*) FILTER (WHERE risk_level = 'MEDIUM') AS medium,
+              count(*) FILTER (WHERE risk_level = 'HIGH') AS high
+       FROM risk_scores GROUP BY merchant_category ORDER BY merchant_category`,
+    );
+    return rows.map((r) => ({
+      category: s(r.category),
+      low: num(r.low),
+      medium: num(r.medium),
+      high: num(r.high),
+    }));
+  },
+  render(rows: { category: string; low: number; medium: number; high: number }[]) {
+    const share = (r: (typeof rows)[number]) => {
+      const total = r.low + r.medium + r.high;
+      return total > 0 ? (100 * (r.medium + r.high)) / total : 0;
+    };
+    return (
+      <>
+        <ChartData
+          labels={rows.map((r) => r.category)}
+          stacked
+          datasets={[
+            { label: 'LOW', data: rows.map((r) => r.low), tone: 'up' },
+            { label: 'MEDIUM', data: rows.map((r) => r.medium), tone: 'warn' },
+            { label: 'HIGH', data: rows.map((r) => r.high), tone: 'down' },
+          ]}
+        />
+        <Table
+          rows={rows}
+          columns={[
+            col.text('Category', 'category'),
+            col.int('LOW', 'low'),
+            col.int('MEDIUM', 'medium'),
+            col.int('HIGH', 'high'),
+            { label: 'MEDIUM + HIGH', numeric: true, cell: (r) => `${share(r).toFixed(1)} %` },
+          ]}
+        />
+      </>
+    );
+  },
+});
+
 export const panels: readonly Panel[] = [
   kpis,
   recentAlerts,
@@ -255,6 +314,7 @@ export const panels: readonly Panel[] = [
   top10,
   velocity,
   categories,
+  riskByCategory,
   countries,
   tiers,
   summary,

@@ -17,6 +17,7 @@ export function Table<R>(props: {
   rowClass?: (row: R) => string | undefined;
 }) {
   if (props.rows.length === 0) return <p class="empty">{props.empty ?? 'No rows yet.'}</p>;
+  // data-label: narrow screens draw each row as a card of "column: value" lines (app.css).
   return (
     <table>
       <thead>
@@ -33,7 +34,11 @@ export function Table<R>(props: {
           <tr class={props.rowClass?.(r)}>
             {props.columns.map((c) => {
               const cls = [c.numeric ? 'num' : '', c.className?.(r) ?? ''].join(' ').trim();
-              return <td class={cls || undefined}>{c.cell(r)}</td>;
+              return (
+                <td class={cls || undefined} data-label={c.label}>
+                  {c.cell(r)}
+                </td>
+              );
             })}
           </tr>
         ))}
@@ -65,8 +70,23 @@ export function Kpis(props: {
  */
 export function ChartData(props: {
   labels: string[];
-  datasets: { label: string; data: number[] }[];
+  /** `tone` colours a series by meaning (up, warn, down) instead of by position. */
+  datasets: { label: string; data: number[]; tone?: 'up' | 'warn' | 'down' }[];
   unit?: string;
+  /** Bars of the series stacked on one another. */
+  stacked?: boolean;
 }) {
   return <div class="chart-data" hidden data-chart={JSON.stringify(props)} />;
+}
+
+/**
+ * A moment from the database, written as a time of day (UTC) with the full timestamp in its
+ * datetime attribute: the same text for every visitor, whatever their clock.
+ */
+export function ClockTime(props: { at: unknown }) {
+  if (props.at === null || props.at === undefined) return <span>—</span>;
+  const d = props.at instanceof Date ? props.at : new Date(String(props.at));
+  if (Number.isNaN(d.getTime())) return <span>—</span>;
+  const iso = d.toISOString();
+  return <time datetime={iso}>{iso.slice(11, 19)}</time>;
 }

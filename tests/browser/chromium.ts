@@ -13,11 +13,17 @@ export const launch = launchChromium;
 export async function open(
   browser: Browser,
   url: string,
-  opts: { width?: number; colorScheme?: 'dark' | 'light' } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    colorScheme?: 'dark' | 'light';
+    reducedMotion?: 'reduce' | 'no-preference';
+  } = {},
 ): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({
-    viewport: { width: opts.width ?? 1280, height: 1000 },
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 1000 },
     colorScheme: opts.colorScheme ?? 'dark',
+    reducedMotion: opts.reducedMotion ?? 'no-preference',
   });
   const page = await context.newPage();
   const errors: string[] = [];

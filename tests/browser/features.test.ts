@@ -11,7 +11,6 @@ declare const document: {
   hidden: boolean;
   dispatchEvent(e: unknown): boolean;
 };
-declare function getComputedStyle(el: unknown): { overflowX: string };
 
 const { cfg, dashboardUrl } = inject('stack');
 let browser: Browser;
@@ -24,9 +23,13 @@ afterAll(async () => {
 });
 
 const nodes = (page: Page) =>
-  page.$$eval('#body-dag [data-node]', (els) => els.map((e) => e.getAttribute('data-node') ?? ''));
+  page.$$eval('#body-dag svg.dag [data-node]', (els) =>
+    els.map((e) => e.getAttribute('data-node') ?? ''),
+  );
 const edges = (page: Page) =>
-  page.$$eval('#body-dag [data-edge]', (els) => els.map((e) => e.getAttribute('data-edge') ?? ''));
+  page.$$eval('#body-dag svg.dag [data-edge]', (els) =>
+    els.map((e) => e.getAttribute('data-edge') ?? ''),
+  );
 
 describe('the live DAG', () => {
   for (const s of scenarios) {
@@ -51,11 +54,12 @@ describe('the live DAG', () => {
         expect(e).toContain('user_velocity->risk_scores');
         expect(e).toContain('merchant_stats->risk_scores');
       }
-      // Each stream table node shows its mode and schedule, and in compatibility mode that its
-      // refreshes were full: never a bare DIFF.
-      const text = await page.locator('#body-dag').textContent();
+      // Each stream table node shows its mode, the age of its last refresh and rows changed of
+      // rows held; in compatibility mode that its refreshes were full: never a bare DIFF.
+      const text = await page.locator('#body-dag svg.dag').textContent();
       expect(text).toContain(s.streamTables[0]?.name);
-      expect(text).toMatch(/DIFF→FULL · (1s|2s|5s|calculated)/);
+      expect(text).toMatch(/L1 · DIFF→FULL · \d+\.\d s ago/);
+      expect(text).toMatch(/\d+ of \d+ rows/);
       expect(text).not.toMatch(/(^|[^→])DIFF · /);
       await shot(page, `dag-${s.id}`);
       expect(errors).toEqual([]);
@@ -63,13 +67,21 @@ describe('the live DAG', () => {
     });
   }
 
-  it('stays readable on a phone: the graph scrolls sideways at full size', async () => {
+  it('stays readable on a phone: the graph becomes a list by level, nothing clipped', async () => {
     const { page } = await open(browser, `${dashboardUrl}/?scenario=finance`, { width: 390 });
-    const box = await page.locator('#body-dag svg').boundingBox();
-    const attr = await page.locator('#body-dag svg').getAttribute('width');
-    expect(box?.width).toBe(Number(attr)); // not shrunk to the phone's width
-    expect(await page.locator('#body-dag').evaluate((el) => getComputedStyle(el).overflowX)).toBe(
-      'auto',
+    expect(await page.locator('#body-dag svg.dag').isVisible()).toBe(false);
+    const listed = await page.$$eval('#body-dag .dag-list li[data-node]', (els) =>
+      els.map((e) => e.getAttribute('data-node') ?? ''),
+    );
+    const finance = scenarios.find((x) => x.id === 'finance');
+    expect(listed.sort()).toEqual(finance?.streamTables.map((t) => t.name).sort());
+    for (const box of await page.locator('#body-dag .dag-list li[data-node]').all()) {
+      const b = await box.boundingBox();
+      expect((b?.x ?? 0) + (b?.width ?? 0)).toBeLessThanOrEqual(390);
+    }
+    // The chain reads top to bottom: L10 is the last level.
+    await expect(page.locator('#body-dag .dag-level').last().textContent()).resolves.toContain(
+      'breach_dashboard',
     );
     await shot(page, 'phone-finance');
     await page.context().close();
@@ -79,7 +91,7 @@ describe('the live DAG', () => {
 describe('the SQL behind a stream table', () => {
   it('opens from a node click, with the query the engine stored', async () => {
     const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=fraud`);
-    await page.locator('#body-dag a[aria-label^="risk_scores"]').click();
+    await page.locator('#body-dag svg.dag g[data-node="risk_scores"]').click();
     await page.waitForURL(/node=risk_scores/);
     await expect(page.locator('#body-sql pre').textContent()).resolves.toContain('WITH recent AS');
     expect(errors).toEqual([]);
@@ -94,7 +106,7 @@ describe('the SQL behind a stream table', () => {
       ),
     );
     expect(await page.locator('#body-sql pre').textContent()).toBe(String(stored?.defining_query));
-    expect(await page.locator('#body-dag g.selected').getAttribute('data-node')).toBe(
+    expect(await page.locator('#body-dag svg.dag g.selected').getAttribute('data-node')).toBe(
       'portfolio_var',
     );
     await page.context().close();

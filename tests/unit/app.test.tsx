@@ -206,6 +206,7 @@ describe('the DAG layout', () => {
     lastRowsUpdated: null,
     lastRowsDeleted: null,
     lastDurationMs: null,
+    rowsHeld: null,
   });
   const edge = (target: string, source: string, sourceType = 'STREAM_TABLE'): Edge => ({
     target,

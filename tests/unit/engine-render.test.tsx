@@ -31,6 +31,7 @@ const table = (over: Partial<StreamTableStatus>): StreamTableStatus => ({
   lastRowsUpdated: null,
   lastRowsDeleted: 0,
   lastDurationMs: null,
+  rowsHeld: 30,
   ...over,
 });
 
@@ -99,10 +100,10 @@ describe('pg_trickle figures, rendered truthfully', () => {
       table({ effectiveMode: 'FULL', lastAction: 'FULL' }),
       table({ name: 'country_revenue', effectiveMode: 'NO_DATA', lastAction: 'FULL' }),
     ]);
+    // Each node twice: in the graph ("L1 · mode · …") and in the narrow-screen list ("mode · …").
     const metas = [...html.dag.matchAll(/class="meta">([^<]*)</g)].map((m) => m[1] ?? '');
-    const modes = metas.filter((m) => m.includes(' · L'));
-    expect(modes).toHaveLength(2);
-    for (const m of modes) expect(m).toMatch(/^DIFF→FULL · /);
+    expect(metas).toHaveLength(4);
+    for (const m of metas) expect(m).toMatch(/^(L\d+ · )?DIFF→FULL · /);
     expect(html.status).toContain('FULL');
   });
 

@@ -35,6 +35,7 @@ const status: StreamTableStatus[] = [
     lastRowsUpdated: 0,
     lastRowsDeleted: 1,
     lastDurationMs: 3.2,
+    rowsHeld: 40,
   },
 ];
 

@@ -2,6 +2,7 @@
 import { type AdviceRow, loadAdvice } from '../../db/pgtrickle/activity';
 import { definePanel } from '../../scenarios/shared/panel';
 import { type Column, Table } from '../../scenarios/shared/ui';
+import { shortMode } from './format';
 import { CompatNotice, nameCell } from './notes';
 
 export const advisorPanel = definePanel<{ advice: AdviceRow[]; error: string | null }>({
@@ -15,8 +16,12 @@ export const advisorPanel = definePanel<{ advice: AdviceRow[]; error: string | n
     const shared = reasons.size === 1 ? [...reasons][0] : undefined;
     const columns: Column<AdviceRow>[] = [
       nameCell(),
-      { label: 'Now', cell: (a) => a.currentMode },
-      { label: 'Last', cell: (a) => a.effectiveMode ?? '—' },
+      { label: 'Now', cell: (a) => <abbr title={a.currentMode}>{shortMode(a.currentMode)}</abbr> },
+      {
+        label: 'Last',
+        cell: (a) =>
+          a.effectiveMode ? <abbr title={a.effectiveMode}>{shortMode(a.effectiveMode)}</abbr> : '—',
+      },
       { label: 'Advice', cell: (a) => <strong>{a.recommended}</strong> },
       { label: 'Confidence', cell: (a) => a.confidence },
       ...(shared

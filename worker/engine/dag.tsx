@@ -1,6 +1,10 @@
-// The live DAG, drawn server-side as SVG from pg_trickle's dependency data: base tables on top,
-// each stream table one row below its deepest source. Nodes refreshed since the last poll pulse.
+// The live DAG, drawn server-side from pg_trickle's dependency data: base tables on top, each
+// stream table one row below its deepest source. Wide screens get an SVG graph; narrow ones the
+// same nodes as a list by level (CSS shows one). Every stream table is a link to its SQL whose
+// text is its accessible name: name, what its refreshes did, age, duration, rows changed of held
+// (also drawn as a bar). Nodes refreshed since the last poll pulse.
 import {
+  changeRatio,
   type Edge,
   loadEdges,
   refreshDid,
@@ -8,7 +12,7 @@ import {
 } from '../../db/pgtrickle/status';
 import { fmt } from '../../scenarios/shared/format';
 import { definePanel } from '../../scenarios/shared/panel';
-import { rowsText, shortMode } from './format';
+import { msText, rowsText, shortMode } from './format';
 
 export interface DagNode {
   name: string;
@@ -28,11 +32,12 @@ export interface DagLayout {
   height: number;
 }
 
-const ST = { w: 176, h: 62 };
-const SRC = { w: 128, h: 30 };
-const GAP_X = 14;
-const GAP_Y = 40;
-const PAD = 10;
+// Compact enough that the finance chain (10 levels) fits a 900 px high first screen.
+const ST = { w: 200, h: 52 };
+const SRC = { w: 124, h: 24 };
+const GAP_X = 12;
+const GAP_Y = 14;
+const PAD = 6;
 
 /** Seconds since the previous poll: a refresh this recent is new to the viewer. */
 export const PULSE_WINDOW_S = 2.5;
@@ -124,18 +129,58 @@ export function layoutDag(status: StreamTableStatus[], edges: Edge[]): DagLayout
 const clip = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
+/** What one stream table node says, the same in the graph and in the list. */
+function nodeFacts(s: StreamTableStatus | undefined) {
+  // The mode it is configured for, and what its refreshes did when that differs (a FULL in
+  // compatibility mode, an adaptive fallback, a top-K recompute): never DIFF for a FULL.
+  const did = s ? refreshDid(s) : null;
+  const mode =
+    s && did && did !== s.refreshMode
+      ? `${shortMode(s.refreshMode)}→${shortMode(did)}`
+      : shortMode(s?.refreshMode ?? null);
+  const ms = s?.lastDurationMs === null || !s ? '' : ` · ${msText(s.lastDurationMs)} ms`;
+  const changed = s
+    ? (s.lastRowsInserted ?? 0) + (s.lastRowsUpdated ?? 0) + (s.lastRowsDeleted ?? 0)
+    : 0;
+  const ratio = s ? changeRatio(s) : null;
+  return {
+    did,
+    meta: `${mode} · ${fmt.ago(s?.lastRefreshAgeS ?? null)}${ms}`,
+    rows:
+      s?.lastAction && s.rowsHeld !== null
+        ? `${fmt.int(changed)} of ${fmt.int(s.rowsHeld)} rows`
+        : '',
+    ratio,
+    fresh: s?.lastRefreshAgeS !== null && (s?.lastRefreshAgeS ?? 99) < PULSE_WINDOW_S,
+    title: `${s?.schedule ?? 'calculated'} · configured ${s?.refreshMode ?? '?'} · latest refresh did ${did ?? 'nothing yet'} · ${s?.status ?? ''} · ${s ? rowsText(s.lastRowsInserted, s.lastRowsUpdated, s.lastRowsDeleted) : ''}`,
+  };
+}
+
+const nodeClass = (s: StreamTableStatus | undefined, fresh: boolean, selected: boolean) =>
+  [
+    'node',
+    'stream',
+    `status-${(s?.status ?? 'unknown').toLowerCase()}`,
+    fresh ? 'pulse' : '',
+    selected ? 'selected' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+const sqlHref = (scenario: string, name: string) => `/?scenario=${scenario}&node=${name}#sql`;
+
 export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: string }) {
   const { layout } = props;
+  const streams = layout.nodes.filter((n) => n.kind === 'stream').length;
   return (
     <svg
       class="dag"
       viewBox={`0 0 ${layout.width} ${layout.height}`}
       width={layout.width}
       height={layout.height}
-      role="img"
-      aria-label={`Dependency graph: ${layout.nodes.filter((n) => n.kind === 'stream').length} stream tables`}
+      aria-label={`Dependency graph: ${streams} stream tables`}
     >
-      <g class="edges">
+      <g class="edges" aria-hidden="true">
         {layout.edges.map(({ from, to }) => {
           const x1 = from.x + from.w / 2;
           const y1 = from.y + from.h;
@@ -154,7 +199,6 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
         if (n.kind === 'source') {
           return (
             <g class="node source" data-node={n.name} transform={`translate(${n.x},${n.y})`}>
-              <title>{`${n.name}: base table`}</title>
               <rect width={n.w} height={n.h} rx="6" />
               <text x={n.w / 2} y={n.h / 2 + 4} text-anchor="middle">
                 {clip(n.name, 18)}
@@ -163,44 +207,35 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
           );
         }
         const s = n.status;
-        const fresh = s?.lastRefreshAgeS !== null && (s?.lastRefreshAgeS ?? 99) < PULSE_WINDOW_S;
-        const cls = [
-          'node',
-          'stream',
-          `status-${(s?.status ?? 'unknown').toLowerCase()}`,
-          fresh ? 'pulse' : '',
-          props.selected === n.name ? 'selected' : '',
-        ]
-          .filter(Boolean)
-          .join(' ');
-        const rows = s ? rowsText(s.lastRowsInserted, s.lastRowsUpdated, s.lastRowsDeleted) : '';
-        const ms = s?.lastDurationMs === null || !s ? '' : ` · ${s.lastDurationMs.toFixed(0)} ms`;
-        // The mode it is configured for, and what its refreshes did when that differs (a FULL in
-        // compatibility mode, an adaptive fallback, a top-K recompute): never DIFF for a FULL.
-        const did = s ? refreshDid(s) : null;
-        const mode =
-          s && did && did !== s.refreshMode
-            ? `${shortMode(s.refreshMode)}→${shortMode(did)}`
-            : shortMode(s?.refreshMode ?? null);
+        const f = nodeFacts(s);
+        const barW = n.w - 96;
         return (
-          <a
-            href={`/?scenario=${props.scenario}&node=${n.name}#sql`}
-            class="node-link"
-            aria-label={`${n.name}: show its SQL`}
-          >
-            <g class={cls} data-node={n.name} transform={`translate(${n.x},${n.y})`}>
-              <title>
-                {`${n.name} — configured ${s?.refreshMode ?? '?'}, latest refresh did ${did ?? 'nothing yet'}; ${s?.schedule ?? 'calculated'}, ${s?.status ?? ''}; last refresh ${fmt.ago(s?.lastRefreshAgeS ?? null)}`}
-              </title>
+          <a href={sqlHref(props.scenario, n.name)} class="node-link">
+            <g
+              class={nodeClass(s, f.fresh, props.selected === n.name)}
+              data-node={n.name}
+              transform={`translate(${n.x},${n.y})`}
+            >
               <rect width={n.w} height={n.h} rx="8" />
-              <text x="10" y="19" class="name">
-                {clip(n.name, 22)}
+              <text x="10" y="16" class="name">
+                {clip(n.name, 26)}
               </text>
-              <text x="10" y="36" class="meta">
-                {`${mode} · ${s?.schedule ?? 'calculated'} · L${n.level}`}
+              <text x="10" y="31" class="meta">
+                {clip(`L${n.level} · ${f.meta}`, 36)}
               </text>
-              <text x="10" y="52" class="meta">
-                {`${fmt.ago(s?.lastRefreshAgeS ?? null)}${ms} · ${rows}`}
+              <rect class="ratio-track" x="10" y="39" width={barW} height="5" rx="2" />
+              {f.ratio !== null ? (
+                <rect
+                  class="ratio-fill"
+                  x="10"
+                  y="39"
+                  width={Math.max(f.ratio > 0 ? 2 : 0, f.ratio * barW).toFixed(1)}
+                  height="5"
+                  rx="2"
+                />
+              ) : null}
+              <text x={n.w - 8} y="45" class="rows" text-anchor="end">
+                {f.rows}
               </text>
             </g>
           </a>
@@ -210,17 +245,80 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
   );
 }
 
+/** Rows changed over rows held, drawn (SVG attributes, not inline styles: the CSP holds). */
+function RatioBar(props: { ratio: number | null }) {
+  return (
+    <svg class="ratio" viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true">
+      <rect class="ratio-track" width="100" height="5" rx="2" />
+      {props.ratio !== null ? (
+        <rect
+          class="ratio-fill"
+          width={Math.max(1, props.ratio * 100).toFixed(1)}
+          height="5"
+          rx="2"
+        />
+      ) : null}
+    </svg>
+  );
+}
+
+/** The same graph for a narrow screen: levels top to bottom, what each table reads beside it. */
+export function DagList(props: { layout: DagLayout; scenario: string; selected?: string }) {
+  const { layout } = props;
+  const levels = [...new Set(layout.nodes.map((n) => n.level))].sort((a, b) => a - b);
+  const reads = (name: string) =>
+    layout.edges.filter((e) => e.to.name === name).map((e) => e.from.name);
+  return (
+    <ol class="dag-list" aria-label="Dependency graph by level">
+      {levels.map((l) => {
+        const nodes = layout.nodes.filter((n) => n.level === l);
+        return (
+          <li class="dag-level">
+            <p class="level-name">{l === 0 ? 'Base tables' : `Level ${l}`}</p>
+            {l === 0 ? (
+              <p class="sources">{nodes.map((n) => n.name).join(' · ')}</p>
+            ) : (
+              <ul>
+                {nodes.map((n) => {
+                  const f = nodeFacts(n.status);
+                  return (
+                    <li
+                      class={nodeClass(n.status, f.fresh, props.selected === n.name)}
+                      data-node={n.name}
+                    >
+                      <a href={sqlHref(props.scenario, n.name)} title={f.title}>
+                        <strong>{n.name}</strong> <span class="meta">{f.meta}</span>
+                        <RatioBar ratio={f.ratio} />
+                        <span class="rows">{f.rows}</span>
+                      </a>
+                      <span class="reads">reads {reads(n.name).join(', ')}</span>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
 export const dagPanel = definePanel<{ status: StreamTableStatus[]; edges: Edge[] }>({
   id: 'dag',
   title: 'The DAG, live',
+  lead: true,
   note: 'from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL',
   span: 2,
   load: async (db, ctx) => ({ status: await ctx.status(), edges: await loadEdges(db) }),
-  render: (d, view) => (
-    <DagSvg
-      layout={layoutDag(d.status, d.edges)}
-      scenario={view.scenario}
-      {...(view.selected ? { selected: view.selected } : {})}
-    />
-  ),
+  render: (d, view) => {
+    const layout = layoutDag(d.status, d.edges);
+    const sel = view.selected ? { selected: view.selected } : {};
+    return (
+      <>
+        <DagSvg layout={layout} scenario={view.scenario} {...sel} />
+        <DagList layout={layout} scenario={view.scenario} {...sel} />
+      </>
+    );
+  },
 });

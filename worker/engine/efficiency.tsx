@@ -33,6 +33,7 @@ function efficiencyColumns(engine: Engine): Column<EfficiencyRow>[] {
         );
       },
     },
+    { label: 'Total', numeric: true, cell: (r) => fmt.int(r.total) },
     { label: 'DIFF', numeric: true, cell: (r) => na(fmt.int(r.diffCount)) },
     { label: 'FULL', numeric: true, cell: (r) => fmt.int(r.fullCount) },
     { label: 'avg DIFF ms', numeric: true, cell: (r) => na(msText(r.avgDiffMs)) },
@@ -51,6 +52,7 @@ export const efficiencyPanel = definePanel<{ rows: EfficiencyRow[]; series: Seri
   title: 'Refresh efficiency',
   note: 'pgtrickle.refresh_efficiency() · refreshes per minute, last 15 min',
   chart: 'line',
+  span: 2,
   load: async (db, ctx) => ({
     rows: await loadEfficiency(db, featuresOf(ctx.engine)),
     series: await loadSeries(db),

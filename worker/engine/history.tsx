@@ -44,6 +44,7 @@ const historyColumns: Column<HistoryRow>[] = [
 export const historyPanel = definePanel<HistoryRow[]>({
   id: 'history',
   title: 'Refresh history',
+  span: 2,
   note: 'pgtrickle.pgt_refresh_history, newest first, NO_DATA rows left out',
   load: (db, ctx) => loadHistory(db, featuresOf(ctx.engine)),
   render: (rows, { engine }) => (

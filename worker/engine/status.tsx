@@ -41,6 +41,7 @@ function statusColumns(engine: Engine, scenario: string): Column<StreamTableStat
       ),
     },
     { label: 'Schedule', cell: (r) => r.schedule ?? 'calculated' },
+    { label: 'Populated', cell: (r) => (r.isPopulated ? 'yes' : 'no') },
     {
       label: 'Status',
       cell: (r) => <span class={`status status-${r.status.toLowerCase()}`}>{r.status}</span>,

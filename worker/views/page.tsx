@@ -35,6 +35,11 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
   const { snapshot } = props;
   const s = snapshot.scenario;
   const view = viewOf(snapshot, snapshot.node?.name);
+  // The first screen: pg_trickle's DAG first, the scenario's headline figures beside it.
+  const lead = [...snapshot.panels]
+    .filter((p) => p.panel.lead)
+    .sort((a, b) => Number(b.panel.id === 'dag') - Number(a.panel.id === 'dag'));
+  const rest = snapshot.panels.filter((p) => !p.panel.lead);
   return (
     <>
       <a class="skip" href="#main">
@@ -59,37 +64,50 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
         </div>
       </header>
       <div id="banner" class="banner" role="alert" hidden>
-        Database unreachable — showing the data as of <span id="banner-as-of">the last poll</span>
+        <span id="banner-why">Database unreachable</span> — showing the data as of{' '}
+        <span id="banner-as-of">the last poll</span>
         {'; retrying every 2 s.'}
       </div>
-      <main class="grid" id="main">
-        {snapshot.panels.map((loaded) => (
-          <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
-            <PanelBody loaded={loaded} view={view} />
+      <main id="main">
+        <div class="lead">
+          {lead.map((loaded) => (
+            <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
+              <PanelBody loaded={loaded} view={view} />
+            </Section>
+          ))}
+        </div>
+        <div class="grid">
+          {rest.map((loaded) => (
+            <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
+              <PanelBody loaded={loaded} view={view} />
+            </Section>
+          ))}
+          <Section
+            meta={{ id: 'sql', title: 'SQL behind a stream table', note: 'its defining query' }}
+          >
+            <SqlBody
+              {...(snapshot.node ? { name: snapshot.node.name, def: snapshot.node.def } : {})}
+            />
           </Section>
-        ))}
-        <Section
-          meta={{ id: 'sql', title: 'SQL behind a stream table', note: 'its defining query' }}
-        >
-          <SqlBody
-            {...(snapshot.node ? { name: snapshot.node.name, def: snapshot.node.def } : {})}
-          />
-        </Section>
-        <Section
-          meta={{
-            id: 'try',
-            title: 'Try it',
-            note: 'the original demo’s psql examples, run read-only against this scenario’s database',
-            span: 2,
-          }}
-        >
-          <TryCards scenario={s.id} examples={s.examples} />
-        </Section>
+          <Section
+            meta={{
+              id: 'try',
+              title: 'Try it',
+              note: 'the original demo’s psql examples, run read-only against this scenario’s database',
+              span: 2,
+            }}
+          >
+            <TryCards scenario={s.id} examples={s.examples} />
+          </Section>
+        </div>
       </main>
-      <div class="live-pill" aria-live="off">
+      <aside class="live-pill" aria-label="Live updates">
         <span class="dot" aria-hidden="true" />
         <AsOf asOf={snapshot.asOf} />
-      </div>
+        <button type="button" id="pause" aria-pressed="false">
+          Pause
+        </button>
+      </aside>
       <footer class="foot">
         <p>
           Stream tables refreshed by <a href="https://pgxn.org/dist/pg_trickle/">pg_trickle</a>,

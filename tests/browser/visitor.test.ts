@@ -1,0 +1,192 @@
+// What a visitor meets, in Chromium: pg_trickle's DAG on the first screen, nothing clipped at
+// desktop and phone widths, no serious accessibility violation (axe-core), the DAG's nodes
+// reachable by keyboard, motion stopped on request, and live updates paused on request.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { scenarios } from '../../scenarios';
+import { launch, open, shot } from './chromium';
+
+// Callbacks passed to page.evaluate run in the page; these are the page globals they use.
+declare const document: {
+  querySelectorAll(s: string): Iterable<{
+    id: string;
+    getBoundingClientRect(): { left: number; right: number; width: number };
+    querySelectorAll(s: string): Iterable<{
+      tagName: string;
+      getAttribute(a: string): string | null;
+      getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+    }>;
+  }>;
+  documentElement: { scrollWidth: number };
+  activeElement: {
+    closest(s: string): { getAttribute(a: string): string | null } | null;
+    querySelector(s: string): { getAttribute(a: string): string | null } | null;
+  } | null;
+};
+declare const axe: {
+  run(
+    ctx: unknown,
+    opts: unknown,
+  ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+};
+declare function getComputedStyle(el: unknown): { animationName: string };
+
+const { dashboardUrl, generatorUrl } = inject('stack');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Elements whose box reaches outside their panel (a table cut off, a graph too wide). */
+const overflowing = (page: Page) =>
+  page.evaluate(() => {
+    const out: string[] = [];
+    for (const panel of document.querySelectorAll('section.panel')) {
+      const p = panel.getBoundingClientRect();
+      for (const el of panel.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.right > p.right + 1 || r.left < p.left - 1) {
+          out.push(`${panel.id} ${el.tagName.toLowerCase()} ${Math.round(r.right - p.right)} px`);
+        }
+      }
+    }
+    return out;
+  });
+
+describe('the first screen', () => {
+  for (const s of scenarios) {
+    it(`${s.id}: shows the live DAG with every stream table at 1440×900, the headline figures beside it`, async () => {
+      const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=${s.id}`, {
+        width: 1440,
+        height: 900,
+      });
+      for (const t of s.streamTables) {
+        const box = await page.locator(`#body-dag svg.dag g[data-node="${t.name}"]`).boundingBox();
+        expect(box, t.name).not.toBeNull();
+        expect((box?.y ?? 0) + (box?.height ?? 0), t.name).toBeLessThanOrEqual(900);
+      }
+      const dag = await page.locator('#panel-dag').boundingBox();
+      const kpis = await page.locator('#panel-kpis').boundingBox();
+      expect(kpis?.y ?? 900).toBeLessThan(900);
+      expect(kpis?.x ?? 0).toBeGreaterThan((dag?.x ?? 0) + (dag?.width ?? 0) - 1); // beside it
+      await page.screenshot({ path: `test-results/first-screen-${s.id}.png` });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+});
+
+describe('nothing clipped, nothing hidden', () => {
+  for (const s of scenarios) {
+    for (const width of [1440, 390]) {
+      it(`${s.id} at ${width} px: no element outside its panel, no sideways scrolling, no serious axe violation`, async () => {
+        const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=${s.id}`, {
+          width,
+          // Flashes and pulses off: axe checks colours as they rest, not mid-animation.
+          reducedMotion: 'reduce',
+        });
+        expect(await overflowing(page)).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
+        await page.evaluate(AXE);
+        for (const scheme of ['dark', 'light'] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          const { violations } = await page.evaluate(() =>
+            axe.run(document, { resultTypes: ['violations'] }),
+          );
+          const serious = violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.impact} ${v.id} ×${v.nodes.length}`);
+          expect(serious, scheme).toEqual([]);
+        }
+        if (width === 390) await shot(page, `phone-${s.id}`);
+        expect(errors).toEqual([]);
+        await page.context().close();
+      });
+    }
+  }
+});
+
+describe('the DAG by keyboard', () => {
+  it('reaches every stream table node with Tab, each a link named by what it shows', async () => {
+    const fraud = scenarios.find((s) => s.id === 'fraud');
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=fraud`, { width: 1440 });
+    await page
+      .locator('#panel-dag')
+      .focus()
+      .catch(() => undefined);
+    const reached: string[] = [];
+    await page.keyboard.press('Tab'); // the skip link
+    for (let i = 0; i < 40 && reached.length < (fraud?.streamTables.length ?? 0); i++) {
+      await page.keyboard.press('Tab');
+      // The node's element is the link's child in the graph, its parent in the list.
+      const node = await page.evaluate(() => {
+        const a = document.activeElement;
+        const el = a?.querySelector('[data-node]') ?? a?.closest('[data-node]');
+        return el?.getAttribute('data-node') ?? null;
+      });
+      if (node && !reached.includes(node)) reached.push(node);
+    }
+    expect(reached.sort()).toEqual(fraud?.streamTables.map((t) => t.name).sort());
+    // Each node is a link whose accessible name is what it shows, the table's name first.
+    for (const t of fraud?.streamTables ?? []) {
+      const named = page
+        .locator('#body-dag svg.dag')
+        .getByRole('link', { name: new RegExp(`^${t.name} L\\d+ · `) });
+      expect(await named.count(), t.name).toBe(1);
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/node=/);
+    await page.context().close();
+  });
+});
+
+describe('motion and live updates, as the visitor asks', () => {
+  it('stops pulses and flashes under prefers-reduced-motion', async () => {
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`, {
+      reducedMotion: 'reduce',
+    });
+    // The generator writes (and, in compatibility mode, refreshes) for a few seconds: a poll then
+    // finds a node just refreshed (it pulses) and a changed value (it flashes).
+    const run = fetch(`${generatorUrl}/__scheduled?cron=*+*+*+*+*`);
+    await page.locator('#body-dag svg.dag g.pulse').first().waitFor({ timeout: 15_000 });
+    const pulse = await page
+      .locator('#body-dag svg.dag g.pulse rect')
+      .first()
+      .evaluate((el) => getComputedStyle(el).animationName);
+    expect(pulse).toBe('none');
+    await page.locator('.flash').first().waitFor({ state: 'attached', timeout: 15_000 });
+    const flash = await page
+      .locator('.flash')
+      .first()
+      .evaluate((el) => getComputedStyle(el).animationName);
+    expect(flash).toBe('none');
+    await run;
+    await page.context().close();
+  });
+
+  it('pauses polling on request and polls at once when resumed', async () => {
+    const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`);
+    let polls = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/fragments/all')) polls++;
+    });
+    await page.locator('#pause').click();
+    await expect(page.locator('#pause').getAttribute('aria-pressed')).resolves.toBe('true');
+    const before = polls;
+    await page.waitForTimeout(5000);
+    expect(polls).toBe(before);
+    await page.locator('#pause').click();
+    await page.waitForTimeout(500);
+    expect(polls).toBeGreaterThan(before);
+    await expect(page.locator('#pause').textContent()).resolves.toBe('Pause');
+    await page.context().close();
+  });
+});
