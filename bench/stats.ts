@@ -1,10 +1,6 @@
-/** Percentile by nearest rank (p in 0..100) of a non-empty list. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
-}
+import { percentile } from '../scenarios/shared/stats';
+
+export { percentile };
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 

@@ -1,7 +1,11 @@
-// The generator Worker: a Cron Trigger (once a minute) drives every scenario's event stream.
+// The generator Worker: a Cron Trigger (once a minute) drives every scenario's event stream,
+// and visitors' actions arrive from the dashboard Worker through a service binding (this Worker
+// has no public route: workers_dev = false, no routes).
+import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { type DbEnv, parseDbConfig } from '../db';
-import { scenarios } from '../scenarios';
+import { findScenario, scenarios } from '../scenarios';
+import { ACTIONS_PER_MINUTE, performAction } from './actions';
 import { runGenerator } from './run';
 
 export interface GeneratorEnv extends DbEnv {
@@ -9,6 +13,8 @@ export interface GeneratorEnv extends DbEnv {
   TICK_INTERVAL_MS?: string;
   RETENTION_MINUTES?: string;
   HISTORY_RETENTION_MINUTES?: string;
+  /** Visitor actions per scenario per minute, all visitors together (default 12). */
+  VISITOR_ACTIONS_PER_MINUTE?: string;
 }
 
 const Settings = z.object({
@@ -27,7 +33,28 @@ export function parseSettings(env: GeneratorEnv) {
   });
 }
 
+/** What the dashboard may ask of the generator: one named action on one scenario. */
+export const generatorApp = new Hono<{ Bindings: GeneratorEnv }>()
+  .post('/actions/:scenario/:action', async (c) => {
+    const scenario = findScenario(c.req.param('scenario'));
+    if (!scenario) return c.json({ ok: false, reason: 'unknown', valid: [] }, 404);
+    const perMinute = Number(c.env.VISITOR_ACTIONS_PER_MINUTE ?? ACTIONS_PER_MINUTE);
+    const result = await performAction({
+      cfg: parseDbConfig(c.env),
+      scenario,
+      action: c.req.param('action'),
+      perMinute: Number.isInteger(perMinute) && perMinute > 0 ? perMinute : ACTIONS_PER_MINUTE,
+    });
+    return c.json(result, result.ok ? 200 : result.reason === 'busy' ? 429 : 404);
+  })
+  .notFound((c) => c.json({ ok: false, reason: 'not found' }, 404))
+  .onError((err, c) => {
+    console.error(JSON.stringify({ msg: 'action failed', error: String(err), level: 'error' }));
+    return c.json({ ok: false, reason: 'error' }, 500);
+  });
+
 export default {
+  fetch: generatorApp.fetch,
   async scheduled(_controller, env) {
     const settings = parseSettings(env);
     await runGenerator({

@@ -62,8 +62,17 @@ export async function tickOnce(
     const gen = scenario.generator;
     const state = gen.parseState(row.state);
     const rng = createRandom(tickSeed(Number(row.seed), cycle));
-    const { state: next, writes } = gen.tick(state, world, rng, now);
+    const { state: next, writes, moment } = gen.tick(state, world, rng, now);
     const events = await gen.apply(db, writes);
+    // Every tick is a change the dashboard can follow through the DAG (freshness per table);
+    // a moment (a burst starting, a reprice) is one it offers visitors to follow.
+    await recordChange(db, {
+      source: 'generator',
+      kind: moment ? 'moment' : 'tick',
+      label: moment ?? 'tick',
+      tables: gen.tablesOf(writes),
+      events,
+    });
     await db.query(
       `UPDATE demo_meta.generator_state
        SET cycle = cycle + 1, state = $1::jsonb, last_tick_at = $2, events_total = events_total + $3`,
@@ -71,6 +80,39 @@ export async function tickOnce(
     );
     return { ticked: true, cycle, events, writes } as const;
   });
+}
+
+/** A change to follow, stamped just before its transaction commits (see demo_meta.traced_events). */
+export async function recordChange(
+  db: Db,
+  c: {
+    source: 'generator' | 'visitor';
+    kind: string;
+    label: string;
+    tables: string[];
+    events: number;
+  },
+): Promise<{ id: number; at: Date }> {
+  const [row] = await db.query(
+    `INSERT INTO demo_meta.traced_events (at, source, kind, label, tables, events)
+     VALUES (clock_timestamp(), $1, $2, $3, $4::text[], $5)
+     RETURNING id, extract(epoch FROM at) * 1000 AS at_ms`,
+    [c.source, c.kind, c.label, c.tables, c.events],
+  );
+  return { id: Number(row?.id), at: new Date(Number(row?.at_ms)) };
+}
+
+/** Changes are followed for minutes at most: older ones are deleted, in bounded batches. */
+export async function pruneChanges(db: Db, now: Date, keepMinutes = 15, batch = 1000) {
+  const rows = await db.query(
+    `WITH gone AS (
+       DELETE FROM demo_meta.traced_events WHERE id IN (
+         SELECT id FROM demo_meta.traced_events WHERE at < $1 ORDER BY id LIMIT $2)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [new Date(now.getTime() - keepMinutes * 60_000).toISOString(), batch],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Deletes events older than the window, at most `batch` rows per table per call. */
@@ -115,6 +157,8 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.ma
 
 async function runScenario(opts: RunOptions, scenario: Scenario): Promise<ScenarioSummary> {
   const now = opts.now ?? (() => new Date());
+  // The compatibility scheduler runs on the database's clock unless a test gives its own.
+  const clockOf = () => (opts.now ? opts.now() : undefined);
   const sleep = opts.sleep ?? realSleep;
   const summary = emptySummary(scenario.id);
   let pruneHistoryOk = true;
@@ -136,6 +180,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
           summary.events += result.events;
           world = scenario.generator.updateWorld(world, result.writes);
           summary.pruned += await pruneEvents(db, scenario, started, opts.retentionMinutes);
+          if (result.cycle % HISTORY_PRUNE_EVERY === 0) await pruneChanges(db, started);
           if (pruneHistoryOk && result.cycle % HISTORY_PRUNE_EVERY === 0) {
             try {
               summary.historyPruned += await pruneHistory(db, started, opts.historyMinutes ?? 120);
@@ -144,7 +189,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
               pruneHistoryOk = false;
             }
           }
-          if (engine.kind === 'compat') summary.refreshes += await refreshDue(db, now());
+          if (engine.kind === 'compat') summary.refreshes += await refreshDue(db, clockOf());
         } else if (result.reason === 'not_bootstrapped') {
           throw new Error(`${scenario.database} is not bootstrapped (run npm run db:setup)`);
         } else {
@@ -158,7 +203,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
         // No scheduler runs between two cron runs in this mode: once the 1 s schedules have
         // come round, refresh once more so the run's last events are visible meanwhile.
         await sleep(1000);
-        summary.refreshes += await refreshDue(db, now());
+        summary.refreshes += await refreshDue(db, clockOf());
       }
     },
     { applicationName: 'pg_trickle_demo_generator', statementTimeoutMs: 20_000 },

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { freePort } from './embedded-postgres';
 import { ROOT } from './paths';
 
+/** A fresh dev registry for one stack's Workers (see startWrangler's `registry`). */
+export function devRegistry(): string {
+  return mkdtempSync(join(tmpdir(), 'pgtd-registry-'));
+}
+
 export interface WranglerDev {
   url: string;
   port: number;
@@ -24,6 +29,11 @@ export async function startWrangler(opts: {
   vars: Record<string, string>;
   testScheduled?: boolean;
   echo?: boolean;
+  /**
+   * The dev registry through which local Workers find each other's service bindings (the
+   * dashboard's GENERATOR). One per stack: several stacks on one machine (tests) stay apart.
+   */
+  registry?: string;
 }): Promise<WranglerDev> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
@@ -53,6 +63,7 @@ export async function startWrangler(opts: {
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: 'false',
+      ...(opts.registry ? { WRANGLER_REGISTRY_PATH: opts.registry } : {}),
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
       NO_COLOR: '1',
     },

@@ -190,12 +190,59 @@
       }
     });
   }
+  // An action refused (429) or failed (503) says so where its answer goes (htmx swaps only 2xx).
+  document.body.addEventListener('htmx:beforeSwap', (e) => {
+    const status = e.detail.xhr?.status;
+    if (e.detail.target?.id === 'action-result' && (status === 429 || status === 503)) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
+  // The change being followed lights up the DAG: each node that picked it up gets a badge with
+  // the time it took. A visitor's own action wins over the shared latest change.
+  const SVG = 'http://www.w3.org/2000/svg';
+  function lightTrace() {
+    const trace =
+      document.querySelector('[data-trace-mine]') ||
+      document.querySelector('#body-trace [data-trace]');
+    for (const old of document.querySelectorAll('.traced')) old.classList.remove('traced');
+    for (const old of document.querySelectorAll('.trace-badge')) old.remove();
+    if (!trace) return;
+    for (const step of trace.querySelectorAll('[data-trace-state="reached"]')) {
+      const name = step.dataset.traceNode;
+      for (const node of document.querySelectorAll(`#body-dag [data-node="${name}"]`)) {
+        node.classList.add('traced');
+        if (node.namespaceURI === SVG) {
+          const rect = node.querySelector('rect');
+          const badge = document.createElementNS(SVG, 'text');
+          badge.setAttribute('class', 'trace-badge');
+          badge.setAttribute('x', String(Number(rect?.getAttribute('width') ?? 0) - 8));
+          badge.setAttribute('y', '16');
+          badge.setAttribute('text-anchor', 'end');
+          badge.textContent = step.dataset.traceLabel;
+          node.appendChild(badge);
+        } else {
+          const badge = document.createElement('span');
+          badge.className = 'trace-badge';
+          badge.textContent = ` ${step.dataset.traceLabel}`;
+          node.querySelector('a')?.appendChild(badge);
+        }
+      }
+    }
+  }
+
   document.body.addEventListener('htmx:afterSettle', updateAll);
+  document.body.addEventListener('htmx:afterSettle', lightTrace);
   document.body.addEventListener('htmx:sendError', () => showBanner(0));
   document.body.addEventListener('htmx:timeout', () => showBanner('timeout'));
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', updateAll);
-  else updateAll();
+  const ready = () => {
+    updateAll();
+    lightTrace();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
   // Scroll to a deep-linked panel (e.g. #sql) once the charts have their height.
   if (location.hash) document.querySelector(location.hash)?.scrollIntoView();
 })();

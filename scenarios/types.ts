@@ -43,13 +43,34 @@ export interface Generator<State, World, Writes> {
   initialState(): State;
   /** Reads the reference data a tick needs (ids, prices). */
   loadWorld(db: Db): Promise<World>;
-  tick(state: State, world: World, rng: Random, now: Date): { state: State; writes: Writes };
+  /** One tick; `moment` names what a visitor may want to follow (a burst starting, a reprice). */
+  tick(
+    state: State,
+    world: World,
+    rng: Random,
+    now: Date,
+  ): { state: State; writes: Writes; moment?: string };
+  /** The base tables a batch of writes touches: where a change enters the DAG. */
+  tablesOf(writes: Writes): string[];
+  /** What a visitor may do to the stream, each built by the generator's own code. */
+  actions: readonly GeneratorAction<World, Writes>[];
   /** The world as it is after the writes (e.g. new prices), for the next tick of the same run. */
   updateWorld(world: World, writes: Writes): World;
   /** Executes the writes; returns the number of events written. */
   apply(db: Db, writes: Writes): Promise<number>;
   /** Parses state read back from the database (JSON). */
   parseState(raw: unknown): State;
+}
+
+/** A named change a visitor can make (through the generator Worker, never the dashboard). */
+export interface GeneratorAction<World, Writes> {
+  id: string;
+  /** The button's words: "Place an order". */
+  title: string;
+  /** What it does, in a sentence under the button. */
+  says: string;
+  /** The writes, and a label naming what was done ("Flash sale: 12 orders in Books at 80 %"). */
+  make(world: World, rng: Random, now: Date): { writes: Writes; label: string };
 }
 
 /** How a panel is placed on the page. */

@@ -6,7 +6,7 @@
 import { engineLabel } from '../db';
 import { setupAll } from '../local/scenario-setup';
 import { dbVars, defaultDataDir, roleConfigs, startDatabase } from '../local/stack';
-import { startWrangler } from '../local/wrangler';
+import { devRegistry, startWrangler } from '../local/wrangler';
 import { scenarios } from '../scenarios';
 
 const PORT = Number(process.env.PORT ?? 8080);
@@ -44,9 +44,16 @@ for (const r of await setupAll(db.cfg)) {
 // Least privilege, as deployed: the dashboard reads as demo_reader, the generator writes as
 // demo_writer (both created by the bootstrap).
 const roles = roleConfigs(db.cfg);
+// The dashboard reaches the generator (visitors' actions) through a service binding.
+const registry = devRegistry();
 const [dashboard, generator] = await Promise.all([
-  startWrangler({ port: PORT, ip: HOST, vars: { ...dbVars(roles.reader), DEFAULT_SCENARIO } }),
-  startWrangler({ env: 'generator', vars: dbVars(roles.writer), testScheduled: true }),
+  startWrangler({
+    port: PORT,
+    ip: HOST,
+    vars: { ...dbVars(roles.reader), DEFAULT_SCENARIO },
+    registry,
+  }),
+  startWrangler({ env: 'generator', vars: dbVars(roles.writer), testScheduled: true, registry }),
 ]);
 say(`generator Worker on ${generator.url} (runs every minute)`);
 

@@ -6,7 +6,7 @@ import type { DbConfig } from '../db';
 import { chromiumPath } from '../local/chromium';
 import { setupAll } from '../local/scenario-setup';
 import { dbVars, roleConfigs, startDatabase } from '../local/stack';
-import { startWrangler } from '../local/wrangler';
+import { devRegistry, startWrangler } from '../local/wrangler';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,11 +29,14 @@ export default async function setup(project: TestProject) {
   const db = await startDatabase({});
   await setupAll(db.cfg);
   const roles = roleConfigs(db.cfg);
+  // One dev registry for this stack: the dashboard's GENERATOR binding finds this generator.
+  const registry = devRegistry();
   const [dashboard, generator] = await Promise.all([
-    startWrangler({ vars: dbVars(roles.reader) }),
+    startWrangler({ vars: dbVars(roles.reader), registry }),
     startWrangler({
       env: 'generator',
       testScheduled: true,
+      registry,
       vars: { ...dbVars(roles.writer), GENERATOR_RUN_SECONDS: '4', TICK_INTERVAL_MS: '500' },
     }),
   ]);

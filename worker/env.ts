@@ -6,6 +6,10 @@ export interface DashboardEnv extends DbEnv {
   ASSETS?: Fetcher;
   /** Workers rate limiting binding for /fragments/* (wrangler.toml [[ratelimits]]). */
   FRAGMENT_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
+  /** Workers rate limiting binding for visitors' actions, per client. */
+  ACTION_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
+  /** The generator Worker (service binding): visitors' actions go there, never to the database. */
+  GENERATOR?: Fetcher;
   /** 'off' disables the rate limit (local load measurements). */
   RATE_LIMIT?: string;
   /** 'off' disables edge caching of fragments (to measure what it saves). */

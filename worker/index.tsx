@@ -10,7 +10,8 @@ import { scenarios } from '../scenarios';
 import type { Dashboard } from './env';
 import { healthRoutes } from './health';
 import { layout } from './layout';
-import { dbSettings, fragmentLimit, guards, scenarioParam } from './middleware';
+import { actionLimit, dbSettings, fragmentLimit, guards, scenarioParam } from './middleware';
+import { actionRoutes } from './routes/actions';
 import { fragmentRoutes } from './routes/fragments';
 import { pageRoutes } from './routes/page';
 import { ErrorBody, ErrorFragment } from './views/errors';
@@ -39,11 +40,13 @@ app.use(
 app.use('*', layout);
 app.use('*', guards);
 app.use('/fragments/*', fragmentLimit);
+app.use('/actions/*', actionLimit);
 for (const path of ['/', '/fragments/*', '/healthz']) app.use(path, dbSettings);
-for (const path of ['/', '/fragments/*']) app.use(path, scenarioParam);
+for (const path of ['/', '/fragments/*', '/actions/*']) app.use(path, scenarioParam);
 
 app.route('/', pageRoutes);
 app.route('/fragments', fragmentRoutes);
+app.route('/actions', actionRoutes);
 app.route('/healthz', healthRoutes);
 
 app.notFound(() => {
@@ -51,12 +54,14 @@ app.notFound(() => {
 });
 
 /** The refusals a visitor can meet, each with the header that tells a client what to do next. */
-const REFUSALS: Partial<Record<number, Record<string, string>>> = {
-  400: {},
-  404: {},
-  405: { Allow: 'GET, HEAD' },
-  414: {},
-  429: { 'Retry-After': '10' },
+const REFUSALS: Partial<Record<number, (path: string) => Record<string, string>>> = {
+  400: () => ({}),
+  403: () => ({}),
+  404: () => ({}),
+  405: (path) => ({ Allow: path.startsWith('/actions/') ? 'POST' : 'GET, HEAD' }),
+  414: () => ({}),
+  429: (path) => ({ 'Retry-After': path.startsWith('/actions/') ? '60' : '10' }),
+  503: () => ({ 'Retry-After': '5' }),
 };
 
 /**
@@ -70,7 +75,7 @@ app.onError((err, c) => {
   if (err instanceof HTTPException && refusal) {
     status = err.status as ContentfulStatusCode;
     message = err.message;
-    for (const [k, v] of Object.entries(refusal)) c.header(k, v);
+    for (const [k, v] of Object.entries(refusal(c.req.path))) c.header(k, v);
   } else if (err instanceof DbError && (err.kind === 'unavailable' || err.kind === 'timeout')) {
     console.error(
       JSON.stringify({
@@ -94,7 +99,7 @@ app.onError((err, c) => {
     );
   }
   c.header('Cache-Control', 'no-store');
-  if (c.req.path.startsWith('/fragments/')) {
+  if (c.req.path.startsWith('/fragments/') || c.req.path.startsWith('/actions/')) {
     return c.html(<ErrorFragment status={status} message={message} />, status);
   }
   c.status(status);

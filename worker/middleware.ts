@@ -10,12 +10,21 @@ import type { Dashboard } from './env';
 
 const MAX_URL = 2048;
 
-/** Only GET and HEAD exist here, and no URL is longer than 2 KiB: refused before any work. */
+/**
+ * GET and HEAD everywhere, POST only for a visitor's action, and from this site's own pages (the
+ * browser's Origin header must be ours); no URL longer than 2 KiB. Refused before any work.
+ */
 export const guards = createMiddleware<Dashboard>(async (c, next) => {
-  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+  const action = c.req.path.startsWith('/actions/');
+  if (action ? c.req.method !== 'POST' : c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     throw new HTTPException(405, {
-      message: 'Method not allowed: this dashboard only answers GET.',
+      message: action
+        ? 'Method not allowed: an action is a POST.'
+        : 'Method not allowed: this dashboard only answers GET.',
     });
+  }
+  if (action && c.req.header('origin') !== new URL(c.req.url).origin) {
+    throw new HTTPException(403, { message: 'Actions come from this site’s own pages.' });
   }
   if (c.req.url.length > MAX_URL) throw new HTTPException(414, { message: 'URL too long.' });
   await next();
@@ -32,6 +41,21 @@ export const fragmentLimit = createMiddleware<Dashboard>(async (c, next) => {
     const { success } = await limiter.limit({ key });
     if (!success) {
       throw new HTTPException(429, { message: 'Too many requests from this client; slow down.' });
+    }
+  }
+  await next();
+});
+
+/** Per-client limit on actions: a few a minute per address (the generator caps all visitors). */
+export const actionLimit = createMiddleware<Dashboard>(async (c, next) => {
+  const limiter = c.env.ACTION_LIMITER;
+  if (limiter && c.env.RATE_LIMIT !== 'off') {
+    const key = c.req.header('cf-connecting-ip') ?? 'unknown';
+    const { success } = await limiter.limit({ key });
+    if (!success) {
+      throw new HTTPException(429, {
+        message: 'You have made several changes this minute; try again in a minute.',
+      });
     }
   }
   await next();

@@ -23,9 +23,15 @@ export async function pruneHistory(db: Db, now: Date, keepMinutes: number, batch
 }
 
 /** In compatibility mode there is no background scheduler: refresh what is due, in order. */
-export async function refreshDue(db: Db, now: Date): Promise<number> {
-  const rows = await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due($1)', [
-    now.toISOString(),
-  ]);
+/**
+ * `now` is the scheduler's clock: the database's own unless a simulation passes its clock. The
+ * database's keeps history comparable with the changes the dashboard follows (also stamped by it).
+ */
+export async function refreshDue(db: Db, now?: Date): Promise<number> {
+  const rows = now
+    ? await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due($1)', [
+        now.toISOString(),
+      ])
+    : await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due()');
   return rows.filter((r) => r.action !== 'NO_DATA').length;
 }

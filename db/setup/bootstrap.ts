@@ -46,7 +46,20 @@ CREATE TABLE IF NOT EXISTS demo_meta.generator_state (
   events_total bigint NOT NULL DEFAULT 0
 );
 -- The event window the generator prunes to, so the dashboard can say what aggregates cover.
-ALTER TABLE demo_meta.generator_state ADD COLUMN IF NOT EXISTS retention_minutes integer;`;
+ALTER TABLE demo_meta.generator_state ADD COLUMN IF NOT EXISTS retention_minutes integer;
+-- Changes the dashboard follows through the DAG: every generator tick (for freshness per stream
+-- table), its bursts and other named moments, and visitors' actions. 'at' is taken just before
+-- the writing transaction commits; 'tables' are the base tables it wrote. Pruned to minutes.
+CREATE TABLE IF NOT EXISTS demo_meta.traced_events (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL,
+  source text NOT NULL CHECK (source IN ('generator', 'visitor')),
+  kind text NOT NULL,
+  label text NOT NULL,
+  tables text[] NOT NULL,
+  events integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS traced_events_at ON demo_meta.traced_events (at);`;
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 

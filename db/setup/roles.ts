@@ -79,11 +79,12 @@ export async function grantScenario(db: Db, database: string, compat: boolean): 
     // generator's state (retention window, freshness for /healthz).
     `GRANT SELECT ON ${list(streams)} TO ${READER}`,
     `GRANT SELECT ON pgtrickle.pgt_stream_tables, pgtrickle.pgt_dependencies, pgtrickle.pgt_refresh_history TO ${READER}, ${WRITER}`,
-    `GRANT SELECT ON demo_meta.generator_state TO ${READER}`,
+    `GRANT SELECT ON demo_meta.generator_state, demo_meta.traced_events TO ${READER}`,
     // The writer: events and slowly changing tables, its own state, pruning of old history.
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${list(bases)} TO ${WRITER}`,
-    `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${WRITER}`,
+    `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public, demo_meta TO ${WRITER}`,
     `GRANT SELECT, UPDATE ON demo_meta.generator_state TO ${WRITER}`,
+    `GRANT SELECT, INSERT, DELETE ON demo_meta.traced_events TO ${WRITER}`,
     `GRANT DELETE ON pgtrickle.pgt_refresh_history TO ${WRITER}`,
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
   ];

@@ -63,6 +63,51 @@ function orderAt(rng: Random, world: World, productId: number, price: number, at
   };
 }
 
+/** The steady stream's order: a popular product at its current price, give or take a little. */
+function ordinaryOrder(rng: Random, world: World, at: Date): Order {
+  const product = rng.weighted(world.products, (p) => popularity(p.id));
+  const noise = 1 + rng.float(-RATES.priceNoise, RATES.priceNoise);
+  return orderAt(rng, world, product.id, product.currentPrice * noise, at);
+}
+
+/** `count` discounted orders in one category, a few milliseconds apart. */
+function flashOrders(
+  rng: Random,
+  world: World,
+  flash: { categoryId: number; discount: number },
+  count: number,
+  now: Date,
+): Order[] {
+  const inCategory = world.products.filter((p) => p.categoryId === flash.categoryId);
+  return Array.from({ length: inCategory.length > 0 ? count : 0 }, (_, i) => {
+    const p = rng.pick(inCategory);
+    const at = new Date(now.getTime() + (i + 1) * 10);
+    return orderAt(rng, world, p.id, p.currentPrice * flash.discount, at);
+  });
+}
+
+function newFlash(rng: Random, world: World) {
+  const categories = [...new Set(world.products.map((p) => p.categoryId))];
+  return {
+    categoryId: rng.pick(categories),
+    remaining: rng.int(RATES.flashSize[0], RATES.flashSize[1]),
+    discount: round2(rng.float(RATES.flashDiscount[0], RATES.flashDiscount[1])),
+  };
+}
+
+/** One product moves to its base price ± up to 20 %. */
+function reprice(rng: Random, world: World, now: Date) {
+  const p = rng.pick(world.products);
+  const factor = 1 + rng.float(-RATES.repriceRange, RATES.repriceRange);
+  return {
+    productId: p.id,
+    price: Math.max(0.01, round2(p.basePrice * factor)),
+    at: now.toISOString(),
+  };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+
 export const ecommerceGenerator: Generator<State, World, Writes> = {
   initialState: () => ({ cycle: 0, nextFlashCycle: 20, nextRepriceCycle: 10, flash: null }),
 
@@ -72,47 +117,78 @@ export const ecommerceGenerator: Generator<State, World, Writes> = {
     const writes: Writes = { orders: [], reprices: [] };
     const next: State = { ...state, cycle: state.cycle + 1 };
 
+    let moment: string | undefined;
+
     // The steady stream: one order a tick, popular products more often.
-    const product = rng.weighted(world.products, (p) => popularity(p.id));
-    const noise = 1 + rng.float(-RATES.priceNoise, RATES.priceNoise);
-    writes.orders.push(orderAt(rng, world, product.id, product.currentPrice * noise, now));
+    writes.orders.push(ordinaryOrder(rng, world, now));
 
     // Flash sale: one category, 8-18 discounted orders spread over a few ticks.
     if (!next.flash && state.cycle >= state.nextFlashCycle) {
-      const categories = [...new Set(world.products.map((p) => p.categoryId))];
-      next.flash = {
-        categoryId: rng.pick(categories),
-        remaining: rng.int(RATES.flashSize[0], RATES.flashSize[1]),
-        discount: round2(rng.float(RATES.flashDiscount[0], RATES.flashDiscount[1])),
-      };
+      next.flash = newFlash(rng, world);
       next.nextFlashCycle = state.cycle + rng.int(RATES.flashEvery[0], RATES.flashEvery[1]);
+      moment = `Flash sale: ${next.flash.remaining} orders in category ${next.flash.categoryId} at ${pct(next.flash.discount)}`;
     }
     if (next.flash) {
       const flash = next.flash;
-      const inCategory = world.products.filter((p) => p.categoryId === flash.categoryId);
       const count = Math.min(flash.remaining, rng.int(3, 6));
-      for (let i = 0; i < count; i++) {
-        const p = rng.pick(inCategory);
-        const at = new Date(now.getTime() + (i + 1) * 10);
-        writes.orders.push(orderAt(rng, world, p.id, p.currentPrice * flash.discount, at));
-      }
+      writes.orders.push(...flashOrders(rng, world, flash, count, now));
       const remaining = flash.remaining - count;
       next.flash = remaining > 0 ? { ...flash, remaining } : null;
     }
 
     // Reprice: one product moves to base price ± up to 20 %.
     if (state.cycle >= state.nextRepriceCycle) {
-      const p = rng.pick(world.products);
-      const factor = 1 + rng.float(-RATES.repriceRange, RATES.repriceRange);
-      writes.reprices.push({
-        productId: p.id,
-        price: Math.max(0.01, round2(p.basePrice * factor)),
-        at: now.toISOString(),
-      });
+      const r = reprice(rng, world, now);
+      writes.reprices.push(r);
       next.nextRepriceCycle = state.cycle + rng.int(RATES.repriceEvery[0], RATES.repriceEvery[1]);
+      moment ??= `Reprice: product ${r.productId} to $${r.price.toFixed(2)}`;
     }
-    return { state: next, writes };
+    return { state: next, writes, ...(moment ? { moment } : {}) };
   },
+
+  tablesOf: (w) => [
+    ...(w.orders.length > 0 ? ['orders'] : []),
+    ...(w.reprices.length > 0 ? ['product_catalog'] : []),
+  ],
+
+  actions: [
+    {
+      id: 'place-order',
+      title: 'Place an order',
+      says: 'One order for a popular product: it reaches every table that reads orders.',
+      make(world, rng, now) {
+        const order = ordinaryOrder(rng, world, now);
+        return {
+          writes: { orders: [order], reprices: [] },
+          label: `Order: ${order.quantity} × product ${order.productId} at $${order.unitPrice.toFixed(2)}`,
+        };
+      },
+    },
+    {
+      id: 'flash-sale',
+      title: 'Start a flash sale',
+      says: '8–18 discounted orders in one category at once, as the generator’s own sales.',
+      make(world, rng, now) {
+        const flash = newFlash(rng, world);
+        return {
+          writes: { orders: flashOrders(rng, world, flash, flash.remaining, now), reprices: [] },
+          label: `Flash sale: ${flash.remaining} orders in category ${flash.categoryId} at ${pct(flash.discount)}`,
+        };
+      },
+    },
+    {
+      id: 'reprice',
+      title: 'Reprice a product',
+      says: 'One product to its base price ± 20 %: one row of catalog_price_impact changes.',
+      make(world, rng, now) {
+        const r = reprice(rng, world, now);
+        return {
+          writes: { orders: [], reprices: [r] },
+          label: `Reprice: product ${r.productId} to $${r.price.toFixed(2)}`,
+        };
+      },
+    },
+  ],
 
   async loadWorld(db: Db) {
     const customers = await db.query('SELECT id, country FROM customers ORDER BY id');

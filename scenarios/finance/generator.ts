@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Db } from '../../db';
-import type { Generator } from '../types';
+import type { Generator, Random } from '../types';
 
 export interface Instrument {
   id: number;
@@ -119,6 +119,35 @@ function trade(
   };
 }
 
+/** `count` trades of a burst by one account on one instrument, 20 ms apart. */
+function burstTrades(
+  rng: Random,
+  b: { accountId: number; side: number },
+  target: Instrument | undefined,
+  count: number,
+  now: Date,
+): Trade[] {
+  const out: Trade[] = [];
+  for (let k = 0; k < count && target; k++) {
+    const n = RATES.burstNotional * rng.float(0.8, 1.2);
+    out.push(
+      trade(b.accountId, target, b.side, n, new Date(now.getTime() + 10 + k * 20).toISOString()),
+    );
+  }
+  return out;
+}
+
+function newBurst(rng: Random, world: World) {
+  const acct = rng.pick(world.accounts);
+  const target = rng.weighted(world.instruments, (i) => preference(acct.portfolioId, i));
+  return {
+    accountId: acct.id,
+    instrumentId: target.id,
+    side: rng.chance(0.7) ? 1 : -1,
+    remaining: rng.int(RATES.burstSize[0], RATES.burstSize[1]),
+  };
+}
+
 export const financeGenerator: Generator<State, World, Writes> = {
   initialState: () => ({ cycle: 0, priceCursor: 0, nextBurstCycle: 20, burst: null }),
 
@@ -149,29 +178,60 @@ export const financeGenerator: Generator<State, World, Writes> = {
     writes.trades.push(trade(account.id, pick, side, notional, at(5)));
 
     // Algorithmic burst: one account, 8–20 trades in one instrument within a few seconds.
+    let moment: string | undefined;
     if (!next.burst && state.cycle >= state.nextBurstCycle) {
-      const acct = rng.pick(priced.accounts);
-      const target = rng.weighted(priced.instruments, (i) => preference(acct.portfolioId, i));
-      next.burst = {
-        accountId: acct.id,
-        instrumentId: target.id,
-        side: rng.chance(0.7) ? 1 : -1,
-        remaining: rng.int(RATES.burstSize[0], RATES.burstSize[1]),
-      };
+      next.burst = newBurst(rng, priced);
       next.nextBurstCycle = state.cycle + rng.int(RATES.burstEvery[0], RATES.burstEvery[1]);
+      moment = `Algorithmic burst: account ${next.burst.accountId}, ${next.burst.remaining} trades in instrument ${next.burst.instrumentId}`;
     }
     if (next.burst) {
       const b = next.burst;
       const target = priced.instruments.find((i) => i.id === b.instrumentId);
       const count = Math.min(b.remaining, rng.int(4, 7));
-      for (let k = 0; k < count && target; k++) {
-        const n = RATES.burstNotional * rng.float(0.8, 1.2);
-        writes.trades.push(trade(b.accountId, target, b.side, n, at(10 + k * 20)));
-      }
+      writes.trades.push(...burstTrades(rng, b, target, count, now));
       next.burst = b.remaining - count > 0 ? { ...b, remaining: b.remaining - count } : null;
     }
-    return { state: next, writes };
+    return { state: next, writes, ...(moment ? { moment } : {}) };
   },
+
+  tablesOf: (w) => [
+    ...(w.trades.length > 0 ? ['trades'] : []),
+    ...(w.quotes.length > 0 ? ['market_prices'] : []),
+  ],
+
+  actions: [
+    {
+      id: 'market-shock',
+      title: 'Shock one instrument',
+      says: 'One instrument’s price jumps or drops 5–10 %: every position in it is revalued, L1 to L10.',
+      make(world, rng, now) {
+        const inst = rng.pick(world.instruments);
+        const move = rng.float(0.05, 0.1) * (rng.chance(0.5) ? 1 : -1);
+        const q = {
+          instrumentId: inst.id,
+          ...quoteFor(inst.mid * (1 + move)),
+          at: now.toISOString(),
+        };
+        return {
+          writes: { trades: [], quotes: [q] },
+          label: `Market shock: instrument ${inst.id} ${move > 0 ? '+' : ''}${(move * 100).toFixed(1)} %`,
+        };
+      },
+    },
+    {
+      id: 'algo-burst',
+      title: 'Fire an algorithmic burst',
+      says: 'One account fires 8–20 trades in one instrument at once.',
+      make(world, rng, now) {
+        const b = newBurst(rng, world);
+        const target = world.instruments.find((i) => i.id === b.instrumentId);
+        return {
+          writes: { trades: burstTrades(rng, b, target, b.remaining, now), quotes: [] },
+          label: `Algorithmic burst: account ${b.accountId}, ${b.remaining} trades in instrument ${b.instrumentId}`,
+        };
+      },
+    },
+  ],
 
   updateWorld(world, writes) {
     if (writes.quotes.length === 0) return world;

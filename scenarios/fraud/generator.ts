@@ -59,6 +59,37 @@ export function burstAmount(category: string, k: number, n: number, noise: numbe
   return round2(typical * (1 + 3 * (k / n) ** 2) * noise);
 }
 
+/** Transactions k = from+1 … from+count of an n-transaction burst by one user at risky merchants. */
+function burstTxns(
+  rng: Random,
+  world: World,
+  b: { userId: number; size: number },
+  from: number,
+  count: number,
+  now: Date,
+): Txn[] {
+  const risky = world.merchants.filter((m) =>
+    (RISKY_CATEGORIES as readonly string[]).includes(m.category),
+  );
+  const out: Txn[] = [];
+  for (let i = 1; i <= count; i++) {
+    const m = rng.pick(risky);
+    out.push({
+      userId: b.userId,
+      merchantId: m.id,
+      amount: burstAmount(m.category, from + i, b.size, rng.float(0.95, 1.05)),
+      txnAt: new Date(now.getTime() + i * 50).toISOString(),
+    });
+  }
+  return out;
+}
+
+/** One merchant moves STANDARD → ELEVATED → HIGH → STANDARD. */
+function rotation(rng: Random, world: World, now: Date) {
+  const m = rng.pick(world.merchants);
+  return { merchantId: m.id, tier: NEXT_TIER[m.tier], at: now.toISOString() };
+}
+
 export const fraudGenerator: Generator<State, World, Writes> = {
   initialState: () => ({ cycle: 0, nextBurstCycle: 15, nextRotationCycle: 10, burst: null }),
 
@@ -81,6 +112,7 @@ export const fraudGenerator: Generator<State, World, Writes> = {
 
     // Suspicious burst: one user, 6–14 rapid transactions at Crypto/Gambling merchants with
     // escalating amounts, spread over a few ticks.
+    let moment: string | undefined;
     if (!next.burst && state.cycle >= state.nextBurstCycle) {
       next.burst = {
         userId: rng.pick(world.users).id,
@@ -88,35 +120,61 @@ export const fraudGenerator: Generator<State, World, Writes> = {
         done: 0,
       };
       next.nextBurstCycle = state.cycle + rng.int(RATES.burstEvery[0], RATES.burstEvery[1]);
+      moment = `Suspicious burst: user ${next.burst.userId}, ${next.burst.size} transactions`;
     }
     if (next.burst) {
       const b = next.burst;
-      const risky = world.merchants.filter((m) =>
-        (RISKY_CATEGORIES as readonly string[]).includes(m.category),
-      );
       const count = Math.min(b.size - b.done, rng.int(3, 5));
-      for (let i = 1; i <= count; i++) {
-        const m = rng.pick(risky);
-        writes.transactions.push({
-          userId: b.userId,
-          merchantId: m.id,
-          amount: burstAmount(m.category, b.done + i, b.size, rng.float(0.95, 1.05)),
-          txnAt: at(i * 50),
-        });
-      }
+      writes.transactions.push(...burstTxns(rng, world, b, b.done, count, now));
       const done = b.done + count;
       next.burst = done < b.size ? { ...b, done } : null;
     }
 
     // Tier rotation: one merchant moves STANDARD → ELEVATED → HIGH → STANDARD.
     if (state.cycle >= state.nextRotationCycle) {
-      const m = rng.pick(world.merchants);
-      writes.tiers.push({ merchantId: m.id, tier: NEXT_TIER[m.tier], at: at(0) });
+      const r = rotation(rng, world, now);
+      writes.tiers.push(r);
       next.nextRotationCycle =
         state.cycle + rng.int(RATES.rotationEvery[0], RATES.rotationEvery[1]);
+      moment ??= `Tier rotation: merchant ${r.merchantId} to ${r.tier}`;
     }
-    return { state: next, writes };
+    return { state: next, writes, ...(moment ? { moment } : {}) };
   },
+
+  tablesOf: (w) => [
+    ...(w.transactions.length > 0 ? ['transactions'] : []),
+    ...(w.tiers.length > 0 ? ['merchant_risk_tier'] : []),
+  ],
+
+  actions: [
+    {
+      id: 'suspicious-burst',
+      title: 'Fire a suspicious burst',
+      says: 'One user, 6–14 fast transactions at Crypto and Gambling merchants, escalating.',
+      make(world, rng, now) {
+        const b = {
+          userId: rng.pick(world.users).id,
+          size: rng.int(RATES.burstSize[0], RATES.burstSize[1]),
+        };
+        return {
+          writes: { transactions: burstTxns(rng, world, b, 0, b.size, now), tiers: [] },
+          label: `Suspicious burst: user ${b.userId}, ${b.size} transactions`,
+        };
+      },
+    },
+    {
+      id: 'rotate-tier',
+      title: 'Rotate a merchant’s tier',
+      says: 'One merchant moves up a risk tier (HIGH goes back to STANDARD).',
+      make(world, rng, now) {
+        const r = rotation(rng, world, now);
+        return {
+          writes: { transactions: [], tiers: [r] },
+          label: `Tier rotation: merchant ${r.merchantId} to ${r.tier}`,
+        };
+      },
+    },
+  ],
 
   updateWorld(world, writes) {
     if (writes.tiers.length === 0) return world;

@@ -148,6 +148,47 @@ describe('the DAG by keyboard', () => {
   });
 });
 
+describe('poke it, follow it', () => {
+  it('a click shocks an instrument and the page follows the change down to L10, lighting the DAG', async () => {
+    const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=finance`, {
+      width: 1440,
+      height: 900,
+    });
+    let following = true;
+    const runs = (async () => {
+      while (following) await fetch(`${generatorUrl}/__scheduled?cron=*+*+*+*+*`);
+    })();
+    try {
+      await page.locator('button[data-action="market-shock"]').click();
+      await page.locator('#action-result').getByText('Market shock: instrument').first().waitFor();
+      const last = page.locator(
+        '#action-result [data-trace-node="breach_dashboard"][data-trace-state="reached"]',
+      );
+      await last.waitFor({ timeout: 30_000 });
+      // Every level says when it picked the change up, seconds after the write.
+      const steps = await page.locator('#action-result .trace-steps li').allInnerTexts();
+      expect(steps).toHaveLength(10);
+      for (const [i, text] of steps.entries()) {
+        expect(text).toMatch(
+          new RegExp(`^L${i + 1} [a-z_]+ \\+\\d+\\.\\d\\d s · \\d+ rows changed`),
+        );
+      }
+      // The DAG lights the tables that picked it up, each with its time.
+      const lit = page.locator(
+        '#body-dag svg.dag g.traced[data-node="breach_dashboard"] .trace-badge',
+      );
+      await lit.waitFor();
+      expect(await lit.textContent()).toMatch(/^\+\d+\.\d s$/);
+      await page.screenshot({ path: 'test-results/follow-finance.png' });
+      expect(errors).toEqual([]);
+    } finally {
+      following = false;
+      await runs;
+      await page.context().close();
+    }
+  });
+});
+
 describe('motion and live updates, as the visitor asks', () => {
   it('stops pulses and flashes under prefers-reduced-motion', async () => {
     const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`, {

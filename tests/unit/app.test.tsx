@@ -79,7 +79,7 @@ describe('refusals, before any database work', () => {
     const html = await (await get('/fragments/nope?scenario=ecommerce')).text();
     expect(html).toMatch(/^<div class="error-fragment"/);
     expect(html).toContain(
-      'Valid panels: all, kpis, category-revenue, top-products, top-customers, country-revenue, catalog-price-impact, dag, status, history, efficiency, advisor.',
+      'Valid panels: all, kpis, category-revenue, top-products, top-customers, country-revenue, catalog-price-impact, dag, trace, status, freshness, history, efficiency, advisor.',
     );
   });
 
@@ -113,6 +113,88 @@ describe('refusals, before any database work', () => {
     expect(off.status).toBe(503);
     expect((await get('/?scenario=ecommerce', {}, limited)).status).toBe(503);
     expect(keys).toHaveLength(1);
+  });
+});
+
+describe('visitors’ actions', () => {
+  const post = (
+    path: string,
+    headers: Record<string, string> = { origin: 'http://localhost' },
+    e = env(),
+  ) => app.request(`http://localhost${path}`, { method: 'POST', headers }, e);
+  /** A stand-in for the service binding to the generator Worker (it exists only in workerd; the
+   * stack suite calls the real one): answers with `body` and records what it was asked. */
+  const generator = (status: number, body: unknown) => {
+    const asked: string[] = [];
+    const fetcher = {
+      fetch: async (req: Request) => {
+        asked.push(`${req.method} ${new URL(req.url).pathname}`);
+        return Response.json(body, { status });
+      },
+    } as unknown as Fetcher;
+    return { asked, fetcher };
+  };
+
+  it('are POSTs from this site’s own pages, for actions the scenario has', async () => {
+    const g = generator(200, {});
+    const e = env({ GENERATOR: g.fetcher });
+    expect((await post('/actions/reprice?scenario=ecommerce', {}, e)).status).toBe(403);
+    expect(
+      (await post('/actions/reprice?scenario=ecommerce', { origin: 'https://evil.example' }, e))
+        .status,
+    ).toBe(403);
+    const get = await app.request('http://localhost/actions/reprice?scenario=ecommerce', {}, e);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const unknown = await post('/actions/drop-tables?scenario=ecommerce', undefined, e);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Valid: place-order, flash-sale, reprice.');
+    expect((await post('/?scenario=ecommerce', undefined, e)).status).toBe(405);
+    expect(g.asked).toEqual([]);
+  });
+
+  it('go to the generator, and answer what was done with a trace that follows it', async () => {
+    const g = generator(200, {
+      ok: true,
+      id: 42,
+      at: '2026-11-27T12:00:00.123Z',
+      label: 'Reprice: product 3 to $9.99',
+      events: 1,
+    });
+    const res = await post(
+      '/actions/reprice?scenario=ecommerce',
+      undefined,
+      env({ GENERATOR: g.fetcher }),
+    );
+    expect(res.status).toBe(200);
+    expect(g.asked).toEqual(['POST /actions/ecommerce/reprice']);
+    const html = await res.text();
+    expect(html).toContain('Reprice: product 3 to $9.99');
+    expect(html).toContain('12:00:00.123');
+    expect(html).toContain('hx-get="/fragments/follow?scenario=ecommerce&amp;event=42"');
+  });
+
+  it('say plainly when to try again, when the generator’s cap or the client’s limit refuses', async () => {
+    const g = generator(429, { ok: false, reason: 'busy', retryAfterS: 23, perMinute: 12 });
+    const busy = await post(
+      '/actions/reprice?scenario=ecommerce',
+      undefined,
+      env({ GENERATOR: g.fetcher }),
+    );
+    expect(busy.status).toBe(429);
+    expect(busy.headers.get('retry-after')).toBe('23');
+    expect(await busy.text()).toContain('12 changes a minute to this scenario. Try again in 23 s.');
+    const limited = env({
+      GENERATOR: g.fetcher,
+      ACTION_LIMITER: { limit: async () => ({ success: false }) },
+    });
+    const mine = await post('/actions/reprice?scenario=ecommerce', undefined, limited);
+    expect(mine.status).toBe(429);
+    expect(mine.headers.get('retry-after')).toBe('60');
+    expect(await mine.text()).toContain('try again in a minute');
+    const none = await post('/actions/reprice?scenario=ecommerce');
+    expect(none.status).toBe(503);
+    expect(await none.text()).toContain('Actions are not available on this deployment.');
   });
 });
 

@@ -33,7 +33,7 @@ export interface DagLayout {
 }
 
 // Compact enough that the finance chain (10 levels) fits a 900 px high first screen.
-const ST = { w: 200, h: 52 };
+const ST = { w: 214, h: 52 };
 const SRC = { w: 124, h: 24 };
 const GAP_X = 12;
 const GAP_Y = 14;
@@ -180,7 +180,7 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
       height={layout.height}
       aria-label={`Dependency graph: ${streams} stream tables`}
     >
-      <g class="edges" aria-hidden="true">
+      <g class="edges">
         {layout.edges.map(({ from, to }) => {
           const x1 = from.x + from.w / 2;
           const y1 = from.y + from.h;
@@ -208,7 +208,7 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
         }
         const s = n.status;
         const f = nodeFacts(s);
-        const barW = n.w - 96;
+        const barW = n.w - 104;
         return (
           <a href={sqlHref(props.scenario, n.name)} class="node-link">
             <g

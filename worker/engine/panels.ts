@@ -8,11 +8,14 @@ import { dagPanel } from './dag';
 import { efficiencyPanel } from './efficiency';
 import { historyPanel } from './history';
 import { statusPanel } from './status';
+import { freshnessPanel, tracePanel } from './trace';
 
 /** pg_trickle's panels in page order, after the scenario's own. */
 export const ENGINE_PANELS: readonly Panel[] = [
   dagPanel,
+  tracePanel,
   statusPanel,
+  freshnessPanel,
   historyPanel,
   efficiencyPanel,
   advisorPanel,

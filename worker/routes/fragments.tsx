@@ -2,9 +2,11 @@
 // buttons fetch (a stream table's SQL, a try-it query's rows).
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { inTransaction, withDb } from '../../db';
+import { detectEngine, inTransaction, withDb } from '../../db';
 import { loadDefiningQuery } from '../../db/pgtrickle/status';
+import { loadChange } from '../../db/pgtrickle/trace';
 import { cached, defaultCache } from '../cache';
+import { FOLLOW_S, TraceView, traceChange } from '../engine/trace';
 import type { Dashboard } from '../env';
 import { nameParam, nodeParam } from '../middleware';
 import { allPanels, loadSnapshot, READ_OPTS } from '../snapshot';
@@ -52,6 +54,44 @@ export const fragmentRoutes = new Hono<Dashboard>()
       { ...READ_OPTS, statementTimeoutMs: 3000 },
     );
     return c.html(<TryResult rows={rows} ms={Date.now() - t0} limit={TRY_ROW_LIMIT} />);
+  })
+  /**
+   * One change followed through the DAG (a visitor's action): polls itself every 1.5 s until
+   * every table has picked it up, or FOLLOW_S have passed. Shared by event at the edge for a
+   * second, so a change costs about one computation a second however many ask.
+   */
+  .get('/follow', async (c) => {
+    const { scenario, db } = c.var;
+    const raw = c.req.query('event') ?? '';
+    if (!/^[0-9]{1,15}$/.test(raw)) {
+      throw new HTTPException(400, { message: 'Malformed event: expected a number.' });
+    }
+    const compute = async () => {
+      const trace = await withDb(
+        db,
+        scenario.database,
+        async (conn) => {
+          const change = await loadChange(conn, { id: Number(raw) });
+          return change ? traceChange(conn, await detectEngine(conn), change) : undefined;
+        },
+        READ_OPTS,
+      );
+      if (!trace) throw new HTTPException(404, { message: 'Unknown or expired change.' });
+      const more = !trace.complete && trace.ageS < FOLLOW_S;
+      return c.html(
+        <div
+          class="follow"
+          hx-get={more ? `/fragments/follow?scenario=${scenario.id}&event=${raw}` : undefined}
+          hx-trigger={more ? 'load delay:1500ms' : undefined}
+          hx-swap={more ? 'outerHTML' : undefined}
+        >
+          <TraceView trace={trace} mine />
+        </div>,
+      );
+    };
+    if (c.env.EDGE_CACHE === 'off') return compute();
+    const key = `${new URL(c.req.url).origin}/fragments/follow?scenario=${scenario.id}&event=${raw}`;
+    return cached(key, 1000, compute, { cache: defaultCache() });
   })
   /**
    * Panel fragments, shared by every visitor of a scenario: cached at the edge for a second and

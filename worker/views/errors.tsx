@@ -5,9 +5,7 @@ import type { Scenario } from '../../scenarios/types';
 export function ErrorFragment(props: { status: number; message: string }) {
   return (
     <div class="error-fragment" role="alert">
-      {props.status === 503
-        ? 'Database unreachable; retrying.'
-        : `${props.status}: ${props.message}`}
+      {props.status === 503 ? props.message : `${props.status}: ${props.message}`}
     </div>
   );
 }

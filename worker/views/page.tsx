@@ -1,6 +1,7 @@
 // The dashboard page (inside the layout) and the poll response that refreshes it.
-import type { Scenario, ViewContext } from '../../scenarios/types';
+import type { LoadedPanel, Scenario, ViewContext } from '../../scenarios/types';
 import type { Snapshot } from '../snapshot';
+import { ActionButtons } from './actions';
 import { AsOf, EngineBadge, PanelBody, Section } from './chrome';
 import { SqlBody, TryCards } from './explore';
 
@@ -35,11 +36,16 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
   const { snapshot } = props;
   const s = snapshot.scenario;
   const view = viewOf(snapshot, snapshot.node?.name);
-  // The first screen: pg_trickle's DAG first, the scenario's headline figures beside it.
-  const lead = [...snapshot.panels]
-    .filter((p) => p.panel.lead)
-    .sort((a, b) => Number(b.panel.id === 'dag') - Number(a.panel.id === 'dag'));
+  // The first screen: pg_trickle's DAG, and beside it the scenario's headline figures, the
+  // visitor's controls and the latest change followed through the DAG.
+  const dag = snapshot.panels.find((p) => p.panel.id === 'dag');
+  const side = snapshot.panels.filter((p) => p.panel.lead && p !== dag);
   const rest = snapshot.panels.filter((p) => !p.panel.lead);
+  const shell = (loaded: LoadedPanel) => (
+    <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
+      <PanelBody loaded={loaded} view={view} />
+    </Section>
+  );
   return (
     <>
       <a class="skip" href="#main">
@@ -70,18 +76,23 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
       </div>
       <main id="main">
         <div class="lead">
-          {lead.map((loaded) => (
-            <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
-              <PanelBody loaded={loaded} view={view} />
+          {dag ? shell(dag) : null}
+          <div class="lead-side">
+            {side.filter((p) => p.panel.id !== 'trace').map(shell)}
+            <Section
+              meta={{
+                id: 'poke',
+                title: 'Poke it',
+                note: 'make a change yourself and watch it travel through the DAG',
+              }}
+            >
+              <ActionButtons scenario={s} />
             </Section>
-          ))}
+            {side.filter((p) => p.panel.id === 'trace').map(shell)}
+          </div>
         </div>
         <div class="grid">
-          {rest.map((loaded) => (
-            <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
-              <PanelBody loaded={loaded} view={view} />
-            </Section>
-          ))}
+          {rest.map(shell)}
           <Section
             meta={{ id: 'sql', title: 'SQL behind a stream table', note: 'its defining query' }}
           >

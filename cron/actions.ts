@@ -1,0 +1,74 @@
+// A visitor's action, performed by the generator Worker with the generator's own code: the
+// action builds its writes from the scenario's world, they are applied as a tick's are, recorded
+// as a change to follow, and (in compatibility mode, which has no scheduler) refreshed as the
+// generator refreshes after a tick. Bounded by construction: at most `perMinute` visitor actions
+// per scenario in any 60 s, counted in the database under a lock, so concurrent callers and
+// several Worker instances share one count.
+import { type DbConfig, detectEngine, inTransaction, withDb } from '../db';
+import { refreshDue } from '../db/pgtrickle/maintenance';
+import { createRandom } from '../scenarios/random';
+import type { Scenario } from '../scenarios/types';
+import { recordChange } from './run';
+
+export type ActionResult =
+  | { ok: true; id: number; at: string; label: string; events: number }
+  | { ok: false; reason: 'busy'; retryAfterS: number; perMinute: number }
+  | { ok: false; reason: 'unknown'; valid: string[] };
+
+/** Visitor actions per scenario per minute, all visitors together. */
+export const ACTIONS_PER_MINUTE = 12;
+
+export async function performAction(opts: {
+  cfg: DbConfig;
+  scenario: Scenario;
+  action: string;
+  perMinute?: number;
+  now?: () => Date;
+}): Promise<ActionResult> {
+  const { scenario } = opts;
+  const perMinute = opts.perMinute ?? ACTIONS_PER_MINUTE;
+  const gen = scenario.generator;
+  const action = gen.actions.find((a) => a.id === opts.action);
+  if (!action) return { ok: false, reason: 'unknown', valid: gen.actions.map((a) => a.id) };
+  return withDb(
+    opts.cfg,
+    scenario.database,
+    async (db) => {
+      const result = await inTransaction(db, async (): Promise<ActionResult> => {
+        // One count per scenario database: concurrent actions wait here, briefly.
+        await db.query(`SELECT pg_advisory_xact_lock(hashtext('pgtd.visitor_actions'))`);
+        const [w] = await db.query(
+          `SELECT count(*)::int AS n,
+                  extract(epoch FROM min(at) + interval '60 seconds' - clock_timestamp()) AS wait_s
+           FROM demo_meta.traced_events
+           WHERE source = 'visitor' AND at > clock_timestamp() - interval '60 seconds'`,
+        );
+        if (Number(w?.n) >= perMinute) {
+          return {
+            ok: false,
+            reason: 'busy',
+            retryAfterS: Math.max(1, Math.ceil(Number(w?.wait_s ?? 60))),
+            perMinute,
+          };
+        }
+        const world = await gen.loadWorld(db);
+        const now = opts.now?.() ?? new Date();
+        const rng = createRandom((now.getTime() ^ (Math.random() * 2 ** 31)) >>> 0);
+        const { writes, label } = action.make(world, rng, now);
+        const events = await gen.apply(db, writes);
+        const change = await recordChange(db, {
+          source: 'visitor',
+          kind: action.id,
+          label,
+          tables: gen.tablesOf(writes),
+          events,
+        });
+        return { ok: true, id: change.id, at: change.at.toISOString(), label, events };
+      });
+      // As after a generator tick: without a scheduler, refresh what is due now.
+      if (result.ok && (await detectEngine(db)).kind === 'compat') await refreshDue(db);
+      return result;
+    },
+    { applicationName: 'pg_trickle_demo_actions', statementTimeoutMs: 10_000 },
+  );
+}

@@ -1,0 +1,205 @@
+// Following one change through the DAG, from pg_trickle's refresh history alone (so it works the
+// same on the extension and in compatibility mode). A change enters at the base tables it wrote
+// (demo_meta.traced_events); a stream table picks it up with its first completed refresh that
+// started after the change reached all its affected sources — the change's own time for a base
+// table, the end of the source's pick-up refresh for a stream table — provided that refresh
+// changed rows. Where an upstream refresh changed nothing, the change stops there: nothing to
+// pass on. The same walk, over every generator tick of the last minutes, gives each stream
+// table's freshness.
+import type { Db } from '../client';
+import { num, numOrNull, strOrNull } from '../values';
+import type { EngineFeatures } from './engine';
+import type { Edge } from './status';
+
+export interface TracedChange {
+  id: number;
+  at: Date;
+  source: 'generator' | 'visitor';
+  kind: string;
+  label: string;
+  /** The base tables it wrote. */
+  tables: string[];
+  events: number;
+}
+
+/** One refresh as the walk needs it (completed, not NO_DATA). */
+export interface RefreshRow {
+  /** pg_trickle's refresh_id: history rows are numbered in the order refreshes were recorded. */
+  id: number;
+  name: string;
+  startMs: number;
+  endMs: number;
+  action: string;
+  /** Rows inserted + updated + deleted, where counted; null while unknown. */
+  rows: number | null;
+}
+
+export type StepState =
+  /** Its refresh picked the change up. */
+  | 'reached'
+  /** Not yet: no refresh of it has started since the change reached its sources. */
+  | 'waiting'
+  /** Its sources did not change (an upstream refresh changed no row): nothing to pick up. */
+  | 'stopped'
+  /** It does not read, even indirectly, what the change wrote. */
+  | 'unaffected';
+
+export interface TraceStep {
+  name: string;
+  state: StepState;
+  /** From the change to the end of the refresh that picked it up, ms. */
+  ms: number | null;
+  /** Rows that refresh changed. */
+  rows: number | null;
+  action: string | null;
+  /** That refresh's id and start (epoch ms), for the tables below. */
+  refreshId: number | null;
+  startMs: number | null;
+  endMs: number | null;
+}
+
+/**
+ * Walks the DAG in dependency order. `refreshes` must be sorted by start time; `order` lists the
+ * stream tables sources first (a table after everything it reads).
+ */
+export function followChange(
+  change: TracedChange,
+  order: readonly string[],
+  edges: readonly Edge[],
+  refreshes: readonly RefreshRow[],
+): TraceStep[] {
+  const at = change.at.getTime();
+  const written = new Set(change.tables);
+  const steps = new Map<string, TraceStep>();
+  const step = (name: string, state: StepState, r?: RefreshRow): TraceStep => ({
+    name,
+    state,
+    ms: r ? Math.max(0, r.endMs - at) : null,
+    rows: r ? r.rows : null,
+    action: r ? r.action : null,
+    refreshId: r ? r.id : null,
+    startMs: r ? r.startMs : null,
+    endMs: r ? r.endMs : null,
+  });
+  for (const name of order) {
+    const sources = edges.filter((e) => e.target === name);
+    // When the change reached each affected source: its refresh's start and end (a base
+    // table: the change's own time).
+    const arrivals: { start: number; id: number }[] = [];
+    let waiting = false;
+    let stopped = false;
+    for (const e of sources) {
+      if (e.sourceType !== 'STREAM_TABLE') {
+        if (written.has(e.source)) arrivals.push({ start: at, id: 0 });
+        continue;
+      }
+      const up = steps.get(e.source);
+      if (!up || up.state === 'unaffected') continue;
+      if (up.state === 'waiting') waiting = true;
+      else if (up.state === 'stopped' || up.rows === 0) stopped = true;
+      else if (up.startMs !== null && up.refreshId !== null) {
+        arrivals.push({ start: up.startMs, id: up.refreshId });
+      }
+    }
+    if (waiting) {
+      steps.set(name, step(name, 'waiting'));
+      continue;
+    }
+    if (arrivals.length === 0) {
+      steps.set(name, step(name, stopped ? 'stopped' : 'unaffected'));
+      continue;
+    }
+    // The first refresh that began no earlier than the sources' and was recorded after them: a
+    // scheduler refreshes in dependency order, one table after another (the compatibility mode
+    // within one call, every row stamped with the call's start), so that refresh saw them.
+    const from = Math.max(...arrivals.map((a) => a.start));
+    const after = Math.max(...arrivals.map((a) => a.id));
+    const r = refreshes.find((x) => x.name === name && x.startMs >= from && x.id > after);
+    steps.set(name, r ? step(name, 'reached', r) : step(name, 'waiting'));
+  }
+  return order.map((n) => steps.get(n) ?? step(n, 'unaffected'));
+}
+
+/** Stream tables in dependency order, from the edges (sources before their readers). */
+export function dependencyOrder(names: readonly string[], edges: readonly Edge[]): string[] {
+  const level = new Map<string, number>();
+  const levelOf = (n: string, seen: Set<string> = new Set()): number => {
+    const known = level.get(n);
+    if (known !== undefined) return known;
+    if (seen.has(n)) return 1;
+    seen.add(n);
+    const ups = edges.filter((e) => e.target === n && e.sourceType === 'STREAM_TABLE');
+    const l = 1 + Math.max(0, ...ups.map((e) => levelOf(e.source, seen)));
+    level.set(n, l);
+    return l;
+  };
+  return [...names].sort((a, b) => levelOf(a) - levelOf(b) || names.indexOf(a) - names.indexOf(b));
+}
+
+const changeOf = (r: Record<string, unknown>): TracedChange => ({
+  id: num(r.id),
+  at: new Date(num(r.at_ms)),
+  source: r.source === 'visitor' ? 'visitor' : 'generator',
+  kind: String(r.kind),
+  label: String(r.label),
+  tables: (r.tables as string[] | null) ?? [],
+  events: num(r.events),
+});
+
+const CHANGE_COLUMNS = `id, extract(epoch FROM at) * 1000 AS at_ms, source, kind, label, tables, events`;
+
+/** A visitor's change by id, or the latest one worth following (a visitor's or a moment). */
+export async function loadChange(
+  db: Db,
+  which: { id: number } | 'latest',
+): Promise<TracedChange | undefined> {
+  const [row] =
+    which === 'latest'
+      ? await db.query(
+          `SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events
+           WHERE kind <> 'tick' ORDER BY at DESC LIMIT 1`,
+        )
+      : await db.query(`SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events WHERE id = $1`, [
+          which.id,
+        ]);
+  return row ? changeOf(row) : undefined;
+}
+
+/** Completed refreshes that did work, started in [fromMs, toMs), oldest first. */
+export async function loadRefreshes(
+  db: Db,
+  features: EngineFeatures,
+  fromMs: number,
+  toMs: number,
+): Promise<RefreshRow[]> {
+  const updated = features.rowsUpdated ? ' + coalesce(rh.rows_updated, 0)' : '';
+  const rows = await db.query(
+    `SELECT rh.refresh_id, st.pgt_name AS name, extract(epoch FROM rh.start_time) * 1000 AS start_ms,
+            extract(epoch FROM rh.end_time) * 1000 AS end_ms, rh.action,
+            rh.rows_inserted + rh.rows_deleted${updated} AS rows
+     FROM pgtrickle.pgt_refresh_history rh
+     JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = rh.pgt_id
+     WHERE rh.status = 'COMPLETED' AND rh.action <> 'NO_DATA'
+       AND rh.start_time >= to_timestamp($1 / 1000.0) AND rh.start_time < to_timestamp($2 / 1000.0)
+     ORDER BY rh.start_time, rh.refresh_id`,
+    [fromMs, toMs],
+  );
+  return rows.map((r) => ({
+    id: num(r.refresh_id),
+    name: String(r.name),
+    startMs: num(r.start_ms),
+    endMs: num(r.end_ms),
+    action: strOrNull(r.action) ?? '',
+    rows: numOrNull(r.rows),
+  }));
+}
+
+/** Generator ticks (and moments) of the last `seconds`, oldest first, for freshness. */
+export async function loadRecentChanges(db: Db, seconds: number): Promise<TracedChange[]> {
+  const rows = await db.query(
+    `SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events
+     WHERE source = 'generator' AND at > now() - make_interval(secs => $1) ORDER BY at`,
+    [seconds],
+  );
+  return rows.map(changeOf);
+}

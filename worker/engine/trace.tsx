@@ -1,0 +1,185 @@
+// "Follow a change": one change (a visitor's action, or a moment of the generator's such as a
+// burst) traced through the DAG — each stream table's pick-up time and the rows that refresh
+// changed — and, over every generator tick of the last minutes, each stream table's freshness.
+import type { Db, Engine } from '../../db';
+import { featuresOf } from '../../db/pgtrickle/engine';
+import { type Edge, loadEdges } from '../../db/pgtrickle/status';
+import {
+  dependencyOrder,
+  followChange,
+  loadChange,
+  loadRecentChanges,
+  loadRefreshes,
+  type TracedChange,
+  type TraceStep,
+} from '../../db/pgtrickle/trace';
+import { fmt } from '../../scenarios/shared/format';
+import { definePanel } from '../../scenarios/shared/panel';
+import { percentile } from '../../scenarios/shared/stats';
+import { ChartData, Table } from '../../scenarios/shared/ui';
+import { shortMode } from './format';
+import { nameCell } from './notes';
+
+/** How long a change is followed before a table still waiting counts as not seen. */
+export const FOLLOW_S = 60;
+
+export interface Trace {
+  change: TracedChange;
+  steps: (TraceStep & { level: number })[];
+  /** Every table that will pick it up has. */
+  complete: boolean;
+  ageS: number;
+}
+
+function levels(order: readonly string[], edges: readonly Edge[]): Map<string, number> {
+  const level = new Map<string, number>();
+  for (const name of order) {
+    const ups = edges.filter((e) => e.target === name && e.sourceType === 'STREAM_TABLE');
+    level.set(name, 1 + Math.max(0, ...ups.map((e) => level.get(e.source) ?? 0)));
+  }
+  return level;
+}
+
+const streamNames = (edges: readonly Edge[]) => [...new Set(edges.map((e) => e.target))];
+
+export async function traceChange(db: Db, engine: Engine, change: TracedChange): Promise<Trace> {
+  const edges = await loadEdges(db);
+  const order = dependencyOrder(streamNames(edges), edges);
+  const at = change.at.getTime();
+  const refreshes = await loadRefreshes(db, featuresOf(engine), at, at + FOLLOW_S * 1000);
+  const level = levels(order, edges);
+  const steps = followChange(change, order, edges, refreshes).map((s) => ({
+    ...s,
+    level: level.get(s.name) ?? 1,
+  }));
+  const ageS = Math.max(0, (Date.now() - at) / 1000);
+  return { change, steps, complete: !steps.some((s) => s.state === 'waiting'), ageS };
+}
+
+function stepText(s: TraceStep): string {
+  if (s.state === 'reached') {
+    return `+${((s.ms ?? 0) / 1000).toFixed(2)} s · ${s.rows === null ? '?' : fmt.int(s.rows)} rows changed · ${shortMode(s.action)}`;
+  }
+  if (s.state === 'waiting') return 'waiting for its refresh…';
+  if (s.state === 'stopped') return 'nothing to pick up: its sources did not change';
+  return 'does not read what changed';
+}
+
+/** A trace as a list in DAG order; app.js lights the DAG's nodes from its data attributes. */
+export function TraceView(props: { trace: Trace | undefined; mine?: boolean }) {
+  const t = props.trace;
+  if (!t) return <p class="empty">No change to follow yet.</p>;
+  const gaveUp = !t.complete && t.ageS > FOLLOW_S;
+  const shown = t.steps.filter((s) => s.state !== 'unaffected');
+  return (
+    <div class="trace" data-trace={t.change.id} data-trace-mine={props.mine ? 'yes' : undefined}>
+      <p class="trace-what">
+        <strong>{t.change.label}</strong>{' '}
+        <span class="muted">
+          {t.change.source === 'visitor' ? 'a visitor’s action' : 'the generator'} ·{' '}
+          {fmt.int(t.change.events)} event{t.change.events === 1 ? '' : 's'} into{' '}
+          {t.change.tables.join(', ')} · {fmt.ago(t.ageS)}
+        </span>
+      </p>
+      <ol class="trace-steps">
+        {shown.map((s) => (
+          <li
+            class={`trace-${s.state}`}
+            data-trace-node={s.name}
+            data-trace-state={s.state}
+            data-trace-label={s.state === 'reached' ? `+${((s.ms ?? 0) / 1000).toFixed(1)} s` : ''}
+          >
+            <span class="muted">L{s.level}</span> <code>{s.name}</code> {stepText(s)}
+          </li>
+        ))}
+      </ol>
+      {gaveUp ? (
+        <p class="note">
+          Some tables had no refresh within {FOLLOW_S} s of the change (is the scheduler running?).
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export const tracePanel = definePanel<Trace | undefined>({
+  id: 'trace',
+  title: 'Follow a change',
+  note: 'the latest burst, sale, reprice or visitor action, from pgtrickle.pgt_refresh_history: when each table picked it up',
+  lead: true,
+  load: async (db, ctx) => {
+    const change = await loadChange(db, 'latest');
+    return change ? traceChange(db, ctx.engine, change) : undefined;
+  },
+  render: (t) => <TraceView trace={t} />,
+});
+
+interface NodeFreshness {
+  name: string;
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Seconds of generator ticks the freshness panel covers. */
+const FRESHNESS_WINDOW_S = 180;
+
+export const freshnessPanel = definePanel<NodeFreshness[]>({
+  id: 'freshness',
+  title: 'Freshness per stream table',
+  note: 'each generator tick of the last 3 min followed through the DAG: seconds from the write to the refresh that picked it up',
+  chart: 'bar',
+  load: async (db, ctx) => {
+    const changes = await loadRecentChanges(db, FRESHNESS_WINDOW_S);
+    const first = changes[0];
+    if (!first) return [];
+    const edges = await loadEdges(db);
+    const order = dependencyOrder(streamNames(edges), edges);
+    const refreshes = await loadRefreshes(
+      db,
+      featuresOf(ctx.engine),
+      first.at.getTime(),
+      Date.now() + 1000,
+    );
+    const ms = new Map<string, number[]>(order.map((n) => [n, []]));
+    for (const c of changes) {
+      for (const s of followChange(c, order, edges, refreshes)) {
+        if (s.state === 'reached' && s.ms !== null) ms.get(s.name)?.push(s.ms);
+      }
+    }
+    return order.map((name) => {
+      const v = ms.get(name) ?? [];
+      return {
+        name,
+        n: v.length,
+        p50: v.length ? percentile(v, 50) : 0,
+        p95: v.length ? percentile(v, 95) : 0,
+        max: v.length ? Math.max(...v) : 0,
+      };
+    });
+  },
+  render: (rows) => (
+    <>
+      <ChartData
+        labels={rows.map((r) => r.name)}
+        datasets={[
+          { label: 'p50 (s)', data: rows.map((r) => Math.round(r.p50 / 10) / 100) },
+          { label: 'p95 (s)', data: rows.map((r) => Math.round(r.p95 / 10) / 100) },
+        ]}
+        unit="s"
+      />
+      <Table
+        rows={rows}
+        empty="No generator ticks in the last 3 minutes."
+        columns={[
+          nameCell(),
+          { label: 'Changes', numeric: true, cell: (r) => fmt.int(r.n) },
+          { label: 'p50 s', numeric: true, cell: (r) => (r.n ? (r.p50 / 1000).toFixed(2) : '—') },
+          { label: 'p95 s', numeric: true, cell: (r) => (r.n ? (r.p95 / 1000).toFixed(2) : '—') },
+          { label: 'max s', numeric: true, cell: (r) => (r.n ? (r.max / 1000).toFixed(2) : '—') },
+        ]}
+      />
+    </>
+  ),
+});
