@@ -8,6 +8,7 @@ import { setupAll } from '../local/scenario-setup';
 import { dbVars, roleConfigs, startDatabase } from '../local/stack';
 import { startWrangler } from '../local/wrangler';
 import { type RunningProxy, startWsProxy } from '../local/ws-proxy';
+import { measureActions } from './measure/action-trace';
 import { measureDbLoad } from './measure/db-load';
 import { measureHeadroom } from './measure/headroom';
 import { measureLocalFreshness } from './measure/local-freshness';
@@ -49,6 +50,9 @@ sections.push(
     dashboardUrl: dashOn.url,
     log,
   }),
+);
+sections.push(
+  await measureActions({ writerCfg: roles.writer, readerCfg: roles.reader, n: 25, log }),
 );
 sections.push(await measureServing({ dashboardUrl: dashOn.url, log }));
 sections.push(

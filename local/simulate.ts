@@ -26,7 +26,7 @@ export interface SimOptions {
  * Every scenario's Writes is a record of arrays (orders, transactions, trades, quotes…), so
  * several ticks' writes concatenate into one batch, applied in order with one call.
  */
-function mergeWrites(into: Record<string, unknown[]>, more: unknown): void {
+export function mergeWrites(into: Record<string, unknown[]>, more: unknown): void {
   for (const [key, value] of Object.entries(more as Record<string, unknown>)) {
     if (!Array.isArray(value)) throw new Error(`writes.${key} is not an array`);
     into[key] = [...(into[key] ?? []), ...value];

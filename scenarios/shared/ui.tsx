@@ -70,8 +70,8 @@ export function Kpis(props: {
  */
 export function ChartData(props: {
   labels: string[];
-  /** `tone` colours a series by meaning (up, warn, down) instead of by position. */
-  datasets: { label: string; data: number[]; tone?: 'up' | 'warn' | 'down' }[];
+  /** `tone` colours a series by meaning (a CSS colour variable) instead of by position. */
+  datasets: { label: string; data: number[]; tone?: 'up' | 'warn' | 'down' | 'accent' }[];
   unit?: string;
   /** Bars of the series stacked on one another. */
   stacked?: boolean;

@@ -5,10 +5,13 @@
 // rows the scheduler would have written meanwhile — one per schedule slot per table, NO_DATA
 // rows of the engine's shape — and history is kept at the volume a real day produces.
 import { describe, expect, inject, it } from 'vitest';
+import { ACTIONS_PER_MINUTE } from '../../cron/actions';
+import { pruneChanges } from '../../cron/run';
 import { withDb } from '../../db';
 import { freshScenario } from '../../local/scenario-setup';
-import { simulate } from '../../local/simulate';
+import { mergeWrites, simulate } from '../../local/simulate';
 import { ecommerce } from '../../scenarios/ecommerce';
+import { createRandom, tickSeed } from '../../scenarios/random';
 
 const { cfg } = inject('stack');
 const REFRESH_EVERY_S = 300;
@@ -22,9 +25,18 @@ const historyRowsPerSecond = ecommerce.streamTables.reduce(
 );
 
 describe('storage over a simulated day', () => {
-  it('stays flat: events, stream tables and refresh history', { timeout: 300_000 }, async () => {
+  it('stays flat: events, stream tables, refresh history and followed changes, with visitors clicking at the cap all day', {
+    timeout: 300_000,
+  }, async () => {
     const copy = await freshScenario(cfg, ecommerce, 'day');
-    const hourly: { hour: number; orders: number; history: number; bytes: number }[] = [];
+    const hourly: {
+      hour: number;
+      orders: number;
+      history: number;
+      traced: number;
+      bytes: number;
+    }[] = [];
+    let actionEvents = 0;
     await withDb(
       cfg,
       copy.database,
@@ -37,6 +49,27 @@ describe('storage over a simulated day', () => {
           retentionMinutes: 60,
           historyMinutes: HISTORY_MINUTES,
           onRefresh: async (now, tick) => {
+            // A script clicking all day at the visitors' cap: 12 actions a minute, written with
+            // the generator's own code over the interval and recorded as changes to follow,
+            // which are pruned as the generator prunes them.
+            const world = await copy.generator.loadWorld(db);
+            const rng = createRandom(tickSeed(99, tick));
+            const batch: Record<string, unknown[]> = {};
+            const clicks = (ACTIONS_PER_MINUTE * REFRESH_EVERY_S) / 60;
+            for (let i = 0; i < clicks; i++) {
+              const action = copy.generator.actions[i % copy.generator.actions.length];
+              const at = new Date(now.getTime() - (REFRESH_EVERY_S * 1000 * (i + 1)) / clicks);
+              if (action) mergeWrites(batch, action.make(world, rng, at).writes);
+            }
+            actionEvents += await copy.generator.apply(db, batch);
+            await db.query(
+              `INSERT INTO demo_meta.traced_events (at, source, kind, label, tables, events)
+               SELECT $1::timestamptz - make_interval(secs => g * $2::float8 / $3), 'visitor',
+                      'click', 'a scripted click', ARRAY['orders'], 1
+               FROM generate_series(1, $3) g`,
+              [now.toISOString(), REFRESH_EVERY_S, clicks],
+            );
+            await pruneChanges(db, now);
             // The scheduler's other cycles of the last interval, at real volume.
             await db.query(
               `INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time,
@@ -58,6 +91,7 @@ describe('storage over a simulated day', () => {
             const [r] = await db.query(
               `SELECT (SELECT count(*) FROM orders) AS orders,
                       (SELECT count(*) FROM pgtrickle.pgt_refresh_history) AS history,
+                      (SELECT count(*) FROM demo_meta.traced_events) AS traced,
                       (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
                        JOIN pg_namespace n ON n.oid = c.relnamespace
                        WHERE c.relkind = 'r' AND n.nspname IN ('public', 'pgtrickle')) AS bytes`,
@@ -66,6 +100,7 @@ describe('storage over a simulated day', () => {
               hour: tick / 3600,
               orders: Number(r?.orders),
               history: Number(r?.history),
+              traced: Number(r?.traced),
               bytes: Number(r?.bytes),
             });
           },
@@ -81,7 +116,11 @@ describe('storage over a simulated day', () => {
     // History at the volume of a real day: the pruning window's worth of every table's cycles.
     const expected = historyRowsPerSecond * HISTORY_MINUTES * 60;
     for (const h of steady) expect(h.history, `hour ${h.hour}`).toBeGreaterThan(0.9 * expected);
-    for (const key of ['orders', 'history', 'bytes'] as const) {
+    // The clicks really wrote (about 5 events each on average), and their trace rows stay
+    // within the 15 minutes kept.
+    expect(actionEvents).toBeGreaterThan(24 * 60 * ACTIONS_PER_MINUTE);
+    for (const h of steady) expect(h.traced).toBeLessThanOrEqual(15 * ACTIONS_PER_MINUTE + 1);
+    for (const key of ['orders', 'history', 'traced', 'bytes'] as const) {
       const values = steady.map((h) => h[key]);
       const min = Math.min(...values);
       const max = Math.max(...values);

@@ -61,8 +61,8 @@ describe('dashboard Worker', () => {
     const status = await (await get('/fragments/status?scenario=ecommerce')).text();
     expect(status).toContain('<code>top_10_customers</code>');
     const all = await (await get('/fragments/all?scenario=ecommerce')).text();
-    // badge, as-of, 6 panels, status, DAG, history, efficiency, advisor
-    expect(all.match(/hx-swap-oob="outerHTML"/g)?.length).toBe(13);
+    // badge, as-of, 6 panels, DAG, trace, status, freshness, history, efficiency, advisor
+    expect(all.match(/hx-swap-oob="outerHTML"/g)?.length).toBe(15);
   });
 
   it('answers 404 with the valid names for an unknown scenario or panel', async () => {

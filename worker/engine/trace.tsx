@@ -164,8 +164,8 @@ export const freshnessPanel = definePanel<NodeFreshness[]>({
       <ChartData
         labels={rows.map((r) => r.name)}
         datasets={[
-          { label: 'p50 (s)', data: rows.map((r) => Math.round(r.p50 / 10) / 100) },
-          { label: 'p95 (s)', data: rows.map((r) => Math.round(r.p95 / 10) / 100) },
+          { label: 'p50 (s)', data: rows.map((r) => Math.round(r.p50 / 10) / 100), tone: 'accent' },
+          { label: 'p95 (s)', data: rows.map((r) => Math.round(r.p95 / 10) / 100), tone: 'warn' },
         ]}
         unit="s"
       />
