@@ -17,7 +17,14 @@ export interface ActionLevels {
   action: string;
   engine: string;
   n: number;
-  levels: { level: number; table: string; reached: number; ms: ReturnType<typeof summary> }[];
+  levels: {
+    level: number;
+    table: string;
+    reached: number;
+    /** Actions whose change stopped above it (an upstream refresh changed no row). */
+    stopped: number;
+    ms: ReturnType<typeof summary>;
+  }[];
 }
 
 /** In compatibility mode nothing refreshes by itself: refresh what is due every second. */
@@ -45,6 +52,7 @@ export async function measureActionLevels(opts: {
   const loop =
     engine.kind === 'compat' ? schedulerLoop(opts.writerCfg, scenario.database, stop) : undefined;
   const ms = new Map<string, number[]>();
+  const stopped = new Map<string, number>();
   const level = new Map<string, number>();
   let n = 0;
   try {
@@ -83,6 +91,7 @@ export async function measureActionLevels(opts: {
       level: level.get(table) ?? 0,
       table,
       reached: v.length,
+      stopped: stopped.get(table) ?? 0,
       ms: summary(v),
     }))
     .sort((a, b) => a.level - b.level || a.table.localeCompare(b.table));
@@ -91,14 +100,14 @@ export async function measureActionLevels(opts: {
 }
 
 const row = (x: ActionLevels['levels'][number]) =>
-  `| L${x.level} | ${x.table} | ${x.reached} | ${round(x.ms.p50, 0)} | ${round(x.ms.p95, 0)} | ${round(x.ms.p99, 0)} | ${round(x.ms.min, 0)}–${round(x.ms.max, 0)} |`;
+  `| L${x.level} | ${x.table} | ${x.reached} | ${x.stopped} | ${round(x.ms.p50, 0)} | ${round(x.ms.p95, 0)} | ${round(x.ms.p99, 0)} | ${round(x.ms.min, 0)}–${round(x.ms.max, 0)} |`;
 
 export function actionMarkdown(runs: ActionLevels[]): string[] {
   return runs.flatMap((r) => [
     `### ${r.scenario}: ${r.action} (${r.engine}, ${r.n} actions)`,
     '',
-    '| level | stream table | picked up | p50 ms | p95 ms | p99 ms | min–max ms |',
-    '|---|---|---|---|---|---|---|',
+    '| level | stream table | picked up | stopped above it | p50 ms | p95 ms | p99 ms | min–max ms |',
+    '|---|---|---|---|---|---|---|---|',
     ...(r.scenario === 'finance'
       ? r.levels
       : r.levels.filter((x) => x.level === Math.max(...r.levels.map((y) => y.level)))

@@ -4,6 +4,7 @@
 // reads as demo_reader, exactly as the Workers do. Without PGTRICKLE_TEST_URL the suite is
 // skipped, saying so (CI has no pg_trickle: no registry carries it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { performAction } from '../../cron/actions';
 import { runGenerator } from '../../cron/run';
 import { type DbConfig, detectEngine, type Engine, withDb } from '../../db';
 import type { AdviceRow, EfficiencyRow, HistoryRow } from '../../db/pgtrickle/activity';
@@ -15,6 +16,7 @@ import {
 } from '../../db/pgtrickle/api';
 import { refreshDue } from '../../db/pgtrickle/maintenance';
 import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
+import { loadChange } from '../../db/pgtrickle/trace';
 import { bootstrapScenario } from '../../db/setup/bootstrap';
 import { rolePasswords, workerConfigs } from '../../db/setup/roles';
 import { compareStreamTable } from '../../db/setup/verify';
@@ -22,6 +24,7 @@ import { bootstrapSpec, compatSql } from '../../local/scenario-setup';
 import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../../local/ws-proxy';
 import { scenarios } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
+import { traceChange } from '../../worker/engine/trace';
 import { allPanels, loadSnapshot } from '../../worker/snapshot';
 import { checkDependencyTree } from '../dependency-tree';
 import { expectedEngineMode } from '../expected-modes';
@@ -377,6 +380,40 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     expect(sectors).toBeGreaterThan(0);
     expect(sectors).toBeLessThanOrEqual(2);
     expect(l10).toBeLessThanOrEqual(1);
+  });
+
+  it("follows a visitor's action through the engine's own scheduler to each scenario's last level", async () => {
+    const chosen: Record<string, string> = {
+      ecommerce: 'place-order',
+      fraud: 'suspicious-burst',
+      finance: 'market-shock',
+    };
+    for (const s of copies) {
+      const r = await performAction({ cfg: writer, scenario: s, action: chosen[s.id] as string });
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      if (!r.ok) continue;
+      let trace: Awaited<ReturnType<typeof traceChange>> | undefined;
+      for (let i = 0; i < 60 && !trace?.complete; i++) {
+        await new Promise((ok) => setTimeout(ok, 500));
+        trace = await withDb(reader, s.database, async (db) => {
+          const change = await loadChange(db, { id: r.id });
+          return change ? traceChange(db, await detectEngine(db), change) : undefined;
+        });
+      }
+      expect(trace?.complete, s.id).toBe(true);
+      const by = Object.fromEntries((trace?.steps ?? []).map((x) => [x.name, x]));
+      const last = s.id === 'ecommerce' ? 'country_revenue' : (s.streamTables.at(-1)?.name ?? '');
+      expect(by[last]?.state, `${s.id}: ${JSON.stringify(trace?.steps)}`).toBe('reached');
+      if (s.id === 'finance') {
+        // Level by level, each refresh after the one above it.
+        const chain = (trace?.steps ?? []).filter((x) => x.name !== 'net_positions');
+        const ms = chain.map((x) => x.ms ?? Number.NaN);
+        console.log(`finance action → level (ms): ${ms.map((x) => Math.round(x)).join(' · ')}`);
+        for (let k = 1; k < ms.length; k++) {
+          expect(ms[k] as number, chain[k]?.name).toBeGreaterThanOrEqual((ms[k - 1] as number) - 1);
+        }
+      }
+    }
   });
 
   it('does not need the compatibility scheduler: refresh_due does not exist there', async () => {
