@@ -203,10 +203,10 @@ export const financeGenerator: Generator<State, World, Writes> = {
     {
       id: 'market-shock',
       title: 'Shock one instrument',
-      says: 'One instrument’s price jumps or drops 5–10 %: every position in it is revalued, L1 to L10.',
+      says: 'One instrument’s price jumps or drops 15–30 %: every position in it is revalued, down the chain as far as it changes something.',
       make(world, rng, now) {
         const inst = rng.pick(world.instruments);
-        const move = rng.float(0.05, 0.1) * (rng.chance(0.5) ? 1 : -1);
+        const move = rng.float(0.15, 0.3) * (rng.chance(0.5) ? 1 : -1);
         const q = {
           instrumentId: inst.id,
           ...quoteFor(inst.mid * (1 + move)),

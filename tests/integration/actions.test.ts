@@ -103,10 +103,15 @@ describe('an action from the dashboard, followed through the DAG', () => {
           (m) => [m[1], m[2]],
         ),
       );
+      // Followed to the end: the last level either picked it up, or the change stopped above it
+      // (an upstream refresh changed no row: capital is held in whole thousands, for one) and
+      // the trace says so. Nothing is left waiting.
       const deepest = s.streamTables.at(-1)?.name as string;
       const last = s.id === 'ecommerce' ? 'country_revenue' : deepest;
-      expect(states[last], trace).toBe('reached');
+      expect(['reached', 'stopped'], trace).toContain(states[last]);
       expect(Object.values(states)).not.toContain('waiting');
+      const first = s.id === 'finance' ? 'price_snapshot' : s.streamTables[0]?.name;
+      expect(states[first as string], trace).toBe('reached');
       // Every table that picked it up says when (seconds after the write) and what it changed.
       const reached = [...trace.matchAll(/<li class="trace-reached"[^>]*>(.*?)<\/li>/g)];
       expect(reached.length).toBeGreaterThan(0);
