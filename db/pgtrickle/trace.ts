@@ -1,8 +1,8 @@
 // Following one change through the DAG, from pg_trickle's refresh history alone (so it works the
 // same on the extension and in compatibility mode). A change enters at the base tables it wrote
 // (demo_meta.traced_events); a stream table picks it up with its first completed refresh that
-// started after the change reached all its affected sources — the change's own time for a base
-// table, the end of the source's pick-up refresh for a stream table — provided that refresh
+// started, and was recorded, after one of its affected sources picked it up — the change's own
+// time for a base table, the source's pick-up refresh for a stream table, provided that refresh
 // changed rows. Where an upstream refresh changed nothing, the change stops there: nothing to
 // pass on. The same walk, over every generator tick of the last minutes, gives each stream
 // table's freshness.
@@ -101,21 +101,16 @@ export function followChange(
         arrivals.push({ start: up.startMs, id: up.refreshId });
       }
     }
-    if (waiting) {
-      steps.set(name, step(name, 'waiting'));
-      continue;
-    }
-    if (arrivals.length === 0) {
-      steps.set(name, step(name, stopped ? 'stopped' : 'unaffected'));
-      continue;
-    }
-    // The first refresh that began no earlier than the sources' and was recorded after them: a
-    // scheduler refreshes in dependency order, one table after another (the compatibility mode
-    // within one call, every row stamped with the call's start), so that refresh saw them.
-    const from = Math.max(...arrivals.map((a) => a.start));
-    const after = Math.max(...arrivals.map((a) => a.id));
-    const r = refreshes.find((x) => x.name === name && x.startMs >= from && x.id > after);
-    steps.set(name, r ? step(name, 'reached', r) : step(name, 'waiting'));
+    // The first refresh that began no earlier than one affected source's pick-up and was
+    // recorded after it: a scheduler refreshes in dependency order, one table after another, so
+    // that refresh saw the change (a table reading the written base table too may see it before
+    // its stream-table sources do).
+    const r = refreshes.find(
+      (x) => x.name === name && arrivals.some((a) => x.startMs >= a.start && x.id > a.id),
+    );
+    if (r) steps.set(name, step(name, 'reached', r));
+    else if (arrivals.length > 0 || waiting) steps.set(name, step(name, 'waiting'));
+    else steps.set(name, step(name, stopped ? 'stopped' : 'unaffected'));
   }
   return order.map((n) => steps.get(n) ?? step(n, 'unaffected'));
 }

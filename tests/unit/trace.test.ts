@@ -52,14 +52,15 @@ describe('following a change through the DAG', () => {
     expect(order.indexOf('d')).toBeGreaterThan(order.indexOf('c'));
   });
 
-  it('takes each table’s first refresh after all its affected sources picked the change up', () => {
+  it('takes each table’s first refresh after one of its affected sources picked the change up', () => {
     id = 0;
     const history = [
       r('a', -100, 9), // before the change: not it
       r('a', 300, 2),
       r('b', 700, 1),
-      r('c', 500, 4), // after a but before b: not yet the whole change
-      r('c', 1200, 3),
+      r('c', 250, 4), // before a picked it up: not it
+      r('c', 500, 3), // after a did (b has not yet): it
+      r('c', 1200, 6),
       r('d', 1300, 1),
       r('x', 400, 5),
     ];
@@ -67,7 +68,7 @@ describe('following a change through the DAG', () => {
     const by = Object.fromEntries(steps.map((s) => [s.name, s]));
     expect(by.a).toMatchObject({ state: 'reached', ms: 305, rows: 2 });
     expect(by.b).toMatchObject({ state: 'reached', ms: 705, rows: 1 });
-    expect(by.c).toMatchObject({ state: 'reached', ms: 1205, rows: 3 });
+    expect(by.c).toMatchObject({ state: 'reached', ms: 505, rows: 3 });
     expect(by.d).toMatchObject({ state: 'reached', ms: 1305, rows: 1 });
     expect(by.x?.state).toBe('unaffected');
   });
@@ -102,5 +103,14 @@ describe('following a change through the DAG', () => {
     expect(partial.b?.state).toBe('waiting');
     expect(partial.c?.state).toBe('waiting');
     expect(partial.d?.state).toBe('waiting');
+    // A table reading the written base table directly picks the change up from there first.
+    id = 0;
+    const direct = [...edges, e('c', 't', true)];
+    const early = Object.fromEntries(
+      followChange(change(['t']), dependencyOrder(['a', 'b', 'c', 'd'], direct), direct, [
+        r('c', 20, 2),
+      ]).map((s) => [s.name, s]),
+    );
+    expect(early.c).toMatchObject({ state: 'reached', rows: 2 });
   });
 });

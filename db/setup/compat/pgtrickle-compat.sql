@@ -230,9 +230,12 @@ BEGIN
   INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time, action,
     rows_inserted, rows_updated, rows_deleted, delta_row_count, was_full_fallback, status,
     initiated_by, refresh_reason, refresh_reason_detail, duration_ms)
-  -- end_time: when this table's refresh finished, on the wall clock (so the tables of one call
-  -- end in the order they ran); a simulation on a clock of its own gets start + duration.
-  VALUES (p_pgt_id, p_now, p_now,
+  -- start_time and end_time: when this table's refresh began and finished, on the wall clock (a
+  -- call refreshes its tables one after another, each statement seeing what was committed before
+  -- it ran, so the call's own start would claim changes it had not yet seen); a simulation on a
+  -- clock of its own gets its clock and start + duration.
+  VALUES (p_pgt_id, p_now,
+    CASE WHEN abs(extract(epoch FROM clock_timestamp() - p_now)) < 60 THEN t0 ELSE p_now END,
     CASE WHEN abs(extract(epoch FROM clock_timestamp() - p_now)) < 60 THEN clock_timestamp()
          ELSE p_now + (clock_timestamp() - t0) END, 'FULL',
     n_inserted - n_updated, n_updated, n_deleted - n_updated, n_inserted + n_deleted, false,
