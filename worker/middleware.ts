@@ -31,35 +31,31 @@ export const guards = createMiddleware<Dashboard>(async (c, next) => {
 });
 
 /**
- * Per-client rate limit on fragments (the Workers rate limiting binding, where configured):
- * generous for a page polling every 2 s, a stop for floods.
+ * A per-client limit through a Workers rate limiting binding, where configured (RATE_LIMIT=off
+ * turns them off for local load measurements); past it, a 429 that says `message`.
  */
-export const fragmentLimit = createMiddleware<Dashboard>(async (c, next) => {
-  const limiter = c.env.FRAGMENT_LIMITER;
-  if (limiter && c.env.RATE_LIMIT !== 'off') {
-    const key = c.req.header('cf-connecting-ip') ?? 'unknown';
-    const { success } = await limiter.limit({ key });
-    if (!success) {
-      throw new HTTPException(429, { message: 'Too many requests from this client; slow down.' });
+const perClient = (binding: 'FRAGMENT_LIMITER' | 'ACTION_LIMITER', message: string) =>
+  createMiddleware<Dashboard>(async (c, next) => {
+    const limiter = c.env[binding];
+    if (limiter && c.env.RATE_LIMIT !== 'off') {
+      const key = c.req.header('cf-connecting-ip') ?? 'unknown';
+      const { success } = await limiter.limit({ key });
+      if (!success) throw new HTTPException(429, { message });
     }
-  }
-  await next();
-});
+    await next();
+  });
 
-/** Per-client limit on actions: a few a minute per address (the generator caps all visitors). */
-export const actionLimit = createMiddleware<Dashboard>(async (c, next) => {
-  const limiter = c.env.ACTION_LIMITER;
-  if (limiter && c.env.RATE_LIMIT !== 'off') {
-    const key = c.req.header('cf-connecting-ip') ?? 'unknown';
-    const { success } = await limiter.limit({ key });
-    if (!success) {
-      throw new HTTPException(429, {
-        message: 'You have made several changes this minute; try again in a minute.',
-      });
-    }
-  }
-  await next();
-});
+/** Fragments: generous for a page polling every 2 s, a stop for floods. */
+export const fragmentLimit = perClient(
+  'FRAGMENT_LIMITER',
+  'Too many requests from this client; slow down.',
+);
+
+/** Actions: a few a minute per address (the generator also caps all visitors together). */
+export const actionLimit = perClient(
+  'ACTION_LIMITER',
+  'You have made several changes this minute; try again in a minute.',
+);
 
 /** The database settings, parsed from the environment once per request. */
 export const dbSettings = createMiddleware<Dashboard>(async (c, next) => {

@@ -4,13 +4,12 @@
 // picked it up, per stream table, for the finance chain L1…L10 and the last level of the others.
 import { performAction } from '../../cron/actions';
 import { type DbConfig, detectEngine, engineLabel, withDb } from '../../db';
-import { refreshDue } from '../../db/pgtrickle/maintenance';
 import { loadChange } from '../../db/pgtrickle/trace';
 import { findScenario } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
 import { traceChange } from '../../worker/engine/trace';
 import { round, summary } from '../stats';
-import { type Section, sleep } from './section';
+import { compatScheduler, type Section, sleep } from './section';
 
 export interface ActionLevels {
   scenario: string;
@@ -27,17 +26,6 @@ export interface ActionLevels {
   }[];
 }
 
-/** In compatibility mode nothing refreshes by itself: refresh what is due every second. */
-function schedulerLoop(cfg: DbConfig, database: string, stop: { done: boolean }) {
-  return withDb(cfg, database, async (c) => {
-    while (!stop.done) {
-      const t = Date.now();
-      await refreshDue(c);
-      await sleep(Math.max(0, 1000 - (Date.now() - t)));
-    }
-  });
-}
-
 export async function measureActionLevels(opts: {
   writerCfg: DbConfig;
   readerCfg: DbConfig;
@@ -50,7 +38,7 @@ export async function measureActionLevels(opts: {
   const engine = await withDb(opts.readerCfg, scenario.database, detectEngine);
   const stop = { done: false };
   const loop =
-    engine.kind === 'compat' ? schedulerLoop(opts.writerCfg, scenario.database, stop) : undefined;
+    engine.kind === 'compat' ? compatScheduler(opts.writerCfg, scenario.database, stop) : undefined;
   const ms = new Map<string, number[]>();
   const stopped = new Map<string, number>();
   const level = new Map<string, number>();

@@ -1,24 +1,12 @@
 // Freshness on the local stack in compatibility mode: INSERT → a page polling every 2 s shows it
 // (and, apart, → the stream table shows it), with the engine's side driven like the generator.
-import { type DbConfig, withDb } from '../../db';
-import { refreshDue } from '../../db/pgtrickle/maintenance';
+import type { DbConfig } from '../../db';
 import { median, percentile, round, summary } from '../stats';
 import { measureDemoFreshness } from './freshness';
-import { type Section, sleep } from './section';
+import { compatScheduler, type Section } from './section';
 
 const EVENTS = 100;
 const limitMs = (scheduleS: number) => (scheduleS + 2) * 1000; // schedule + the page's 2 s poll
-
-/** The engine's side in compatibility mode: refresh what is due every second, as the generator does. */
-function refreshLoop(cfg: DbConfig, database: string, stop: { done: boolean }) {
-  return withDb(cfg, database, async (c) => {
-    while (!stop.done) {
-      const started = Date.now();
-      await refreshDue(c, new Date());
-      await sleep(Math.max(0, 1000 - (Date.now() - started)));
-    }
-  });
-}
 
 type Fresh = ReturnType<typeof summary> & {
   limitMs: number;
@@ -43,8 +31,8 @@ export async function measureLocalFreshness(opts: {
   );
   const stop = { done: false };
   const loops = [
-    refreshLoop(opts.writerCfg, 'ecommerce_demo', stop),
-    refreshLoop(opts.writerCfg, 'finance_demo', stop),
+    compatScheduler(opts.writerCfg, 'ecommerce_demo', stop),
+    compatScheduler(opts.writerCfg, 'finance_demo', stop),
   ];
   const [f1, f10] = await measureDemoFreshness({
     writeCfg: opts.writerCfg,
