@@ -180,13 +180,19 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
           summary.events += result.events;
           world = scenario.generator.updateWorld(world, result.writes);
           summary.pruned += await pruneEvents(db, scenario, started, opts.retentionMinutes);
-          if (result.cycle % HISTORY_PRUNE_EVERY === 0) await pruneChanges(db, started);
-          if (pruneHistoryOk && result.cycle % HISTORY_PRUNE_EVERY === 0) {
-            try {
-              summary.historyPruned += await pruneHistory(db, started, opts.historyMinutes ?? 120);
-            } catch (err) {
-              if (!(err instanceof DbError && err.kind === 'permission')) throw err;
-              pruneHistoryOk = false;
+          if (result.cycle % HISTORY_PRUNE_EVERY === 0) {
+            await pruneChanges(db, started);
+            if (pruneHistoryOk) {
+              try {
+                summary.historyPruned += await pruneHistory(
+                  db,
+                  started,
+                  opts.historyMinutes ?? 120,
+                );
+              } catch (err) {
+                if (!(err instanceof DbError && err.kind === 'permission')) throw err;
+                pruneHistoryOk = false;
+              }
             }
           }
           if (engine.kind === 'compat') summary.refreshes += await refreshDue(db, clockOf());

@@ -1,6 +1,6 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { Db, Engine } from '../db';
-import type { StreamTableStatus } from '../db/pgtrickle/status';
+import type { Edge, StreamTableStatus } from '../db/pgtrickle/status';
 
 export type RefreshMode = 'DIFFERENTIAL' | 'FULL';
 
@@ -92,6 +92,8 @@ export interface LoadContext {
   engine: Engine;
   /** pg_trickle's status rows, read once for every panel of one page or poll. */
   status(): Promise<StreamTableStatus[]>;
+  /** pg_trickle's dependency edges, read once likewise (the DAG, the trace, freshness). */
+  edges(): Promise<Edge[]>;
 }
 
 /** What a panel's drawing may need to know about the page it is on. */

@@ -3,7 +3,9 @@
 import { type DbConfig, detectEngine, type Engine, withDb } from '../db';
 import {
   type DefiningQuery,
+  type Edge,
   loadDefiningQuery,
+  loadEdges,
   loadStatus,
   type StreamTableStatus,
 } from '../db/pgtrickle/status';
@@ -59,13 +61,19 @@ export async function loadSnapshot(
         `SELECT extract(epoch FROM now()) * 1000 AS now_ms,
                 (SELECT retention_minutes FROM demo_meta.generator_state) AS retention`,
       );
+      // Read once, whichever panels ask (the DAG and the status table both need the status; the
+      // DAG, the trace and freshness the edges).
       let status: Promise<StreamTableStatus[]> | undefined;
+      let edges: Promise<Edge[]> | undefined;
       const ctx: LoadContext = {
         engine,
-        // Read once, whichever panels ask (the DAG and the status table both do).
         status: () => {
           status ??= engine.kind === 'none' ? Promise.resolve([]) : loadStatus(db, engine.features);
           return status;
+        },
+        edges: () => {
+          edges ??= engine.kind === 'none' ? Promise.resolve([]) : loadEdges(db);
+          return edges;
         },
       };
       const panels = [...scenario.panels, ...enginePanelsFor(engine)].filter(

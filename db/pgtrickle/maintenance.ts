@@ -22,16 +22,15 @@ export async function pruneHistory(db: Db, now: Date, keepMinutes: number, batch
   return Number(rows[0]?.n ?? 0);
 }
 
-/** In compatibility mode there is no background scheduler: refresh what is due, in order. */
 /**
- * `now` is the scheduler's clock: the database's own unless a simulation passes its clock. The
- * database's keeps history comparable with the changes the dashboard follows (also stamped by it).
+ * In compatibility mode there is no background scheduler: refresh what is due, in order. `now`
+ * is the scheduler's clock: the database's own unless a simulation passes its clock (the
+ * database's keeps history comparable with the changes the dashboard follows, stamped by it).
  */
 export async function refreshDue(db: Db, now?: Date): Promise<number> {
-  const rows = now
-    ? await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due($1)', [
-        now.toISOString(),
-      ])
-    : await db.query('SELECT pgt_name, action FROM pgtrickle_compat.refresh_due()');
+  const rows = await db.query(
+    'SELECT pgt_name, action FROM pgtrickle_compat.refresh_due(coalesce($1::timestamptz, clock_timestamp()))',
+    [now?.toISOString() ?? null],
+  );
   return rows.filter((r) => r.action !== 'NO_DATA').length;
 }

@@ -129,6 +129,29 @@ export interface Edge {
   sourceType: string;
 }
 
+/**
+ * Each stream table's level in the DAG: one below its deepest stream-table source (a table that
+ * reads only base tables is level 1). The DAG's rows, the trace's order and its L-numbers.
+ */
+export function streamLevels(
+  names: readonly string[],
+  edges: readonly Edge[],
+): Map<string, number> {
+  const level = new Map<string, number>();
+  const levelOf = (n: string, seen: Set<string>): number => {
+    const known = level.get(n);
+    if (known !== undefined) return known;
+    if (seen.has(n)) return 1; // a cycle cannot happen in pg_trickle; do not loop if it did
+    seen.add(n);
+    const ups = edges.filter((e) => e.target === n && e.sourceType === 'STREAM_TABLE');
+    const l = 1 + Math.max(0, ...ups.map((e) => levelOf(e.source, seen)));
+    level.set(n, l);
+    return l;
+  };
+  for (const n of names) levelOf(n, new Set());
+  return level;
+}
+
 export async function loadEdges(db: Db): Promise<Edge[]> {
   const rows = await db.query(
     `SELECT s.pgt_name AS target, d.source_relid::regclass::text AS source, d.source_type

@@ -9,7 +9,7 @@
 import type { Db } from '../client';
 import { num, numOrNull, strOrNull } from '../values';
 import type { EngineFeatures } from './engine';
-import type { Edge } from './status';
+import { type Edge, streamLevels } from './status';
 
 export interface TracedChange {
   id: number;
@@ -117,18 +117,9 @@ export function followChange(
 
 /** Stream tables in dependency order, from the edges (sources before their readers). */
 export function dependencyOrder(names: readonly string[], edges: readonly Edge[]): string[] {
-  const level = new Map<string, number>();
-  const levelOf = (n: string, seen: Set<string> = new Set()): number => {
-    const known = level.get(n);
-    if (known !== undefined) return known;
-    if (seen.has(n)) return 1;
-    seen.add(n);
-    const ups = edges.filter((e) => e.target === n && e.sourceType === 'STREAM_TABLE');
-    const l = 1 + Math.max(0, ...ups.map((e) => levelOf(e.source, seen)));
-    level.set(n, l);
-    return l;
-  };
-  return [...names].sort((a, b) => levelOf(a) - levelOf(b) || names.indexOf(a) - names.indexOf(b));
+  const level = streamLevels(names, edges);
+  const rank = (n: string) => level.get(n) ?? 1;
+  return [...names].sort((a, b) => rank(a) - rank(b) || names.indexOf(a) - names.indexOf(b));
 }
 
 const changeOf = (r: Record<string, unknown>): TracedChange => ({

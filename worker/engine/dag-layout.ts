@@ -1,6 +1,6 @@
 // Where each node of the DAG goes: base tables on top, each stream table one row below its
 // deepest source, each row ordered by the mean position of what it reads (fewer crossings).
-import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
+import { type Edge, type StreamTableStatus, streamLevels } from '../../db/pgtrickle/status';
 
 export interface DagNode {
   name: string;
@@ -37,19 +37,10 @@ export function layoutDag(status: StreamTableStatus[], edges: Edge[]): DagLayout
   ];
   const srcOf = new Map<string, string[]>();
   for (const e of edges) srcOf.set(e.target, [...(srcOf.get(e.target) ?? []), e.source]);
-
-  const level = new Map<string, number>(sources.map((s) => [s, 0]));
-  const levelOf = (name: string, seen = new Set<string>()): number => {
-    const known = level.get(name);
-    if (known !== undefined) return known;
-    if (seen.has(name)) return 1; // a cycle cannot happen in pg_trickle; do not loop if it did
-    seen.add(name);
-    const deps = srcOf.get(name) ?? [];
-    const l = 1 + Math.max(0, ...deps.map((d) => levelOf(d, seen)));
-    level.set(name, l);
-    return l;
-  };
-  for (const s of streams) levelOf(s);
+  const level = new Map<string, number>([
+    ...sources.map((s) => [s, 0] as const),
+    ...streamLevels(streams, edges),
+  ]);
 
   const rows = new Map<number, string[]>();
   for (const name of [...sources, ...streams]) {

@@ -3,7 +3,7 @@
 // same nodes as a list by level (CSS shows one). Every stream table is a link to its SQL whose
 // text is its accessible name: name, what its refreshes did, age, duration, rows changed of held
 // (also drawn as a bar). Nodes refreshed since the last poll pulse.
-import { type Edge, loadEdges, type StreamTableStatus } from '../../db/pgtrickle/status';
+import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
 import { definePanel } from '../../scenarios/shared/panel';
 import { type DagLayout, layoutDag } from './dag-layout';
 import { clip, DagList, nodeClass, nodeFacts, sqlHref } from './dag-node';
@@ -92,7 +92,7 @@ export const dagPanel = definePanel<{ status: StreamTableStatus[]; edges: Edge[]
   lead: true,
   note: 'from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL',
   span: 2,
-  load: async (db, ctx) => ({ status: await ctx.status(), edges: await loadEdges(db) }),
+  load: async (_db, ctx) => ({ status: await ctx.status(), edges: await ctx.edges() }),
   render: (d, view) => {
     const layout = layoutDag(d.status, d.edges);
     const sel = view.selected ? { selected: view.selected } : {};

@@ -3,7 +3,7 @@
 // changed — and, over every generator tick of the last minutes, each stream table's freshness.
 import type { Db, Engine } from '../../db';
 import { featuresOf } from '../../db/pgtrickle/engine';
-import { type Edge, loadEdges } from '../../db/pgtrickle/status';
+import { type Edge, loadEdges, streamLevels } from '../../db/pgtrickle/status';
 import {
   dependencyOrder,
   followChange,
@@ -31,23 +31,20 @@ export interface Trace {
   ageS: number;
 }
 
-function levels(order: readonly string[], edges: readonly Edge[]): Map<string, number> {
-  const level = new Map<string, number>();
-  for (const name of order) {
-    const ups = edges.filter((e) => e.target === name && e.sourceType === 'STREAM_TABLE');
-    level.set(name, 1 + Math.max(0, ...ups.map((e) => level.get(e.source) ?? 0)));
-  }
-  return level;
-}
-
 const streamNames = (edges: readonly Edge[]) => [...new Set(edges.map((e) => e.target))];
 
-export async function traceChange(db: Db, engine: Engine, change: TracedChange): Promise<Trace> {
-  const edges = await loadEdges(db);
+export async function traceChange(
+  db: Db,
+  engine: Engine,
+  change: TracedChange,
+  /** The dependency edges, where the caller has read them already. */
+  known?: readonly Edge[],
+): Promise<Trace> {
+  const edges = known ?? (await loadEdges(db));
   const order = dependencyOrder(streamNames(edges), edges);
   const at = change.at.getTime();
   const refreshes = await loadRefreshes(db, featuresOf(engine), at, at + FOLLOW_S * 1000);
-  const level = levels(order, edges);
+  const level = streamLevels(order, edges);
   const steps = followChange(change, order, edges, refreshes).map((s) => ({
     ...s,
     level: level.get(s.name) ?? 1,
@@ -109,7 +106,7 @@ export const tracePanel = definePanel<Trace | undefined>({
   lead: true,
   load: async (db, ctx) => {
     const change = await loadChange(db, 'latest');
-    return change ? traceChange(db, ctx.engine, change) : undefined;
+    return change ? traceChange(db, ctx.engine, change, await ctx.edges()) : undefined;
   },
   render: (t) => <TraceView trace={t} />,
 });
@@ -134,7 +131,7 @@ export const freshnessPanel = definePanel<NodeFreshness[]>({
     const changes = await loadRecentChanges(db, FRESHNESS_WINDOW_S);
     const first = changes[0];
     if (!first) return [];
-    const edges = await loadEdges(db);
+    const edges = await ctx.edges();
     const order = dependencyOrder(streamNames(edges), edges);
     const refreshes = await loadRefreshes(
       db,
