@@ -2,7 +2,8 @@
 // - Charts are created once and updated in place after each poll: canvases sit outside the
 //   swapped regions; each panel body carries its chart data as JSON in a data attribute.
 // - Values that changed since the previous poll flash briefly.
-// - Polling pauses while the tab is hidden or the visitor paused it, and polls at once after.
+// - Polls every 2 s on average, timed by the server to land just after the engine refreshes;
+//   pauses while the tab is hidden or the visitor paused it, and polls at once after.
 // - A failed poll shows a banner with the time of the last good data; the next good poll clears it.
 (() => {
   const charts = new Map();
@@ -171,11 +172,51 @@
     if (!paused && typeof htmx !== 'undefined') htmx.trigger(poller, 'poll-now');
   });
 
+  // The poll timer: every 2 s on average, each poll just after one of the engine's scheduler
+  // passes. An answer says when the next pass's data is readable (X-Next-Refresh-In, ms after
+  // X-Server-Time) and how far apart passes are (X-Pass-Every). The server's clock is placed on
+  // ours by the quickest recent answer (a slow one waited in a queue and would make every poll
+  // late); the page takes the moment after a pass nearest to 2 s after its previous poll was sent
+  // (within ±0.5 s). Without those headers it polls 2 s after the previous poll. The same rules
+  // as nextPollAt and ServerClock in db/pgtrickle/cadence.ts, which are tested.
+  let timer;
+  let sentAt = Date.now();
+  const POLL_MS = 2000;
+  const skews = [];
+  function pollIn(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!document.hidden && !paused && typeof htmx !== 'undefined') {
+        htmx.trigger(poller, 'poll-now');
+      }
+    }, ms);
+  }
+  function nextPoll(xhr) {
+    const now = Date.now();
+    const header = (name) => Number(xhr?.getResponseHeader(name) ?? Number.NaN);
+    const serverTime = header('X-Server-Time');
+    const refreshIn = header('X-Next-Refresh-In');
+    const every = header('X-Pass-Every');
+    const want = sentAt + POLL_MS;
+    let at = want;
+    if (serverTime > 0 && refreshIn >= 0 && every >= 500) {
+      skews.push(now - serverTime);
+      if (skews.length > 15) skews.shift();
+      const refreshAt = serverTime + Math.min(...skews) + refreshIn;
+      at = refreshAt + Math.round((want - refreshAt) / every) * every;
+      if (at <= sentAt) at += every;
+      at = Math.min(want + POLL_MS / 4, Math.max(want - POLL_MS / 4, at));
+    }
+    return Math.max(100, at - now);
+  }
   if (poller) {
+    pollIn(POLL_MS);
     poller.addEventListener('htmx:beforeRequest', (e) => {
       if (document.hidden || paused) e.preventDefault();
+      else sentAt = Date.now();
     });
     poller.addEventListener('htmx:afterRequest', (e) => {
+      pollIn(nextPoll(e.detail.xhr));
       if (e.detail.successful) {
         banner.hidden = true;
       } else if (!e.detail.xhr?.status) {

@@ -1,9 +1,11 @@
-// Cost flat in visitors: a fragment is computed at most about once a second per scenario and
-// location, whatever the number of pollers. Two layers:
-// - the Workers Cache API (per data centre), with a short max-age;
+// Cost flat in visitors: a fragment is computed at most about once per engine refresh (a second)
+// per scenario and location, whatever the number of pollers. Two layers:
+// - the Workers Cache API (per data centre), with a short max-age, cut to the engine's next
+//   refresh when the answer names it;
 // - within one isolate, concurrent misses for the same key wait for the one computation already
 //   under way instead of each querying the database (the Cache API alone does not coalesce).
 // Written by hand: no maintained library does request coalescing on the Workers Cache API.
+import { FRESH_UNTIL } from './poll-timing';
 
 interface Computed {
   at: number;
@@ -25,9 +27,16 @@ export function defaultCache(): EdgeCache | undefined {
   return g.caches?.default;
 }
 
+/**
+ * The edge copy is this Worker's alone: browsers must not keep one of their own, or a page polling
+ * every 2 s would be served its previous answer (max-age counts whole seconds) instead of asking.
+ */
+const BROWSER_CACHE = 'no-store';
+
 const respond = (c: Computed, how: string) => {
   const headers = new Headers(c.headers);
   headers.set('X-Cache', how);
+  headers.set('Cache-Control', BROWSER_CACHE);
   return new Response(c.body, { status: c.status, headers });
 };
 
@@ -44,10 +53,17 @@ export async function cached(
   const { cache } = opts;
   const request = new Request(key, { method: 'GET' });
   const hit = await cache?.match(request);
-  // The Cache API counts whole seconds; the age is checked to the millisecond here.
-  if (hit && Date.now() - Number(hit.headers.get('X-Computed-At') ?? 0) < ttlMs) {
+  // The Cache API counts whole seconds; the age is checked to the millisecond here, and an answer
+  // that says until when it is fresh (X-Fresh-Until: the engine's next refresh) is kept no longer.
+  const now = Date.now();
+  if (
+    hit &&
+    now - Number(hit.headers.get('X-Computed-At') ?? 0) < ttlMs &&
+    now < Number(hit.headers.get(FRESH_UNTIL) ?? Number.POSITIVE_INFINITY)
+  ) {
     const res = new Response(hit.body, hit);
     res.headers.set('X-Cache', 'HIT');
+    res.headers.set('Cache-Control', BROWSER_CACHE);
     return res;
   }
   const pending = inFlight.get(key);

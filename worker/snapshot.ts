@@ -1,6 +1,7 @@
 // Everything one page or poll shows for a scenario, read over one connection: the scenario's
 // panels, then pg_trickle's.
-import { type DbConfig, detectEngine, type Engine, withDb } from '../db';
+import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db';
+import { type Cadence, loadCadence, shifted } from '../db/pgtrickle/cadence';
 import {
   type DefiningQuery,
   type Edge,
@@ -28,6 +29,11 @@ export interface Snapshot {
   asOf: Date;
   /** The generator's event window, for notes such as "orders in the last 60 min". */
   retentionMinutes: number;
+  /**
+   * The engine's scheduler rhythm on this Worker's clock, read before the panels (so the panels
+   * hold at least the last pass it names). Absent without an engine or a steady schedule.
+   */
+  cadence?: Cadence;
   /** The panels read, in page order, each with its data. */
   panels: LoadedPanel[];
   /** The deep-linked stream table and its defining query, when asked for. */
@@ -57,6 +63,7 @@ export async function loadSnapshot(
     scenario.database,
     async (db) => {
       const engine = await detectEngine(db);
+      const cadence = engine.kind === 'none' ? undefined : await cadenceHere(db);
       const [t] = await db.query(
         `SELECT extract(epoch FROM now()) * 1000 AS now_ms,
                 (SELECT retention_minutes FROM demo_meta.generator_state) AS retention`,
@@ -85,6 +92,7 @@ export async function loadSnapshot(
       const nodeDef = opts.node ? await loadDefiningQuery(db, opts.node) : undefined;
       return {
         ...(opts.node && nodeDef ? { node: { name: opts.node, def: nodeDef } } : {}),
+        ...(cadence ? { cadence } : {}),
         scenario,
         engine,
         asOf: new Date(Number(t?.now_ms)),
@@ -94,4 +102,12 @@ export async function loadSnapshot(
     },
     READ_OPTS,
   );
+}
+
+/** The cadence on this Worker's clock: the database's clock is read mid-query to shift it. */
+async function cadenceHere(db: Db): Promise<Cadence | undefined> {
+  const before = Date.now();
+  const { cadence, dbNowMs } = await loadCadence(db);
+  const offsetMs = dbNowMs - (before + Date.now()) / 2;
+  return cadence && Number.isFinite(offsetMs) ? shifted(cadence, offsetMs) : undefined;
 }

@@ -5,6 +5,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDb } from '../../db';
+import { VISIBLE_AFTER_MS } from '../../db/pgtrickle/cadence';
+import { refreshDue } from '../../db/pgtrickle/maintenance';
+import '../../local/driver';
 import { scenarios } from '../../scenarios';
 import { launch, open, shot } from './chromium';
 
@@ -33,7 +37,7 @@ declare const axe: {
 };
 declare function getComputedStyle(el: unknown): { animationName: string };
 
-const { dashboardUrl, generatorUrl } = inject('stack');
+const { dashboardUrl, generatorUrl, cfg, writerCfg } = inject('stack');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
 
@@ -231,5 +235,67 @@ describe('motion and live updates, as the visitor asks', () => {
     expect(polls).toBeGreaterThan(before);
     await expect(page.locator('#pause').textContent()).resolves.toBe('Pause');
     await page.context().close();
+  });
+});
+
+describe('the poll rhythm', () => {
+  it('polls every 2 s on average, each poll just after one of the engine’s scheduler passes', async () => {
+    // The engine's side in compatibility mode: a pass every second, as the generator runs it,
+    // with an order written before each so every pass has something to do. Once, mid-test, the
+    // passes shift by half a second: a page on a plain 2 s timer would stay where it was, half a
+    // second off; a page timed by the passes follows them.
+    const stop = { done: false, shift: false };
+    const scheduler = withDb(writerCfg, 'ecommerce_demo', async (c) => {
+      while (!stop.done) {
+        const started = Date.now();
+        await c.query(
+          'INSERT INTO orders (customer_id, product_id, quantity, unit_price) VALUES (1, 1, 1, 10)',
+        );
+        await refreshDue(c);
+        const extra = stop.shift ? 500 : 0;
+        stop.shift = false;
+        await new Promise((r) => setTimeout(r, 1000 + extra - (Date.now() - started)));
+      }
+    });
+    try {
+      // Three passes before the page opens: enough for the dashboard to know the rhythm.
+      await new Promise((r) => setTimeout(r, 3500));
+      const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`);
+      const polls: number[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/fragments/all')) polls.push(Date.now());
+      });
+      await page.waitForTimeout(6000);
+      stop.shift = true;
+      // Two polls to see the passes' new rhythm, then the polls that count.
+      await page.waitForTimeout(5000);
+      const from = Date.now();
+      await page.waitForTimeout(16_000);
+      await page.context().close();
+      const ends = (
+        await withDb(cfg, 'ecommerce_demo', (c) =>
+          c.query(
+            `SELECT extract(epoch FROM end_time) * 1000 AS e FROM pgtrickle.pgt_refresh_history
+             WHERE end_time > now() - interval '40 seconds' ORDER BY 1`,
+          ),
+        )
+      ).map((r) => Number(r.e));
+      const counted = polls.filter((t) => t >= from);
+      // How long after the latest refresh before it each poll was sent.
+      const after = counted.map((t) => Math.round(t - Math.max(...ends.filter((e) => e <= t))));
+      const gaps = polls.slice(1).map((t, i) => t - (polls[i] as number));
+      const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+      expect(counted.length).toBeGreaterThanOrEqual(7);
+      expect(mean).toBeGreaterThan(1800);
+      expect(mean).toBeLessThan(2200);
+      const timed = after.filter((ms) => ms >= 0 && ms <= VISIBLE_AFTER_MS + 250);
+      expect(
+        timed.length / after.length,
+        `ms after a refresh: ${after.join(', ')}`,
+      ).toBeGreaterThanOrEqual(0.75);
+    } finally {
+      stop.done = true;
+      await scheduler;
+    }
   });
 });

@@ -10,6 +10,7 @@ import { cached, type EdgeCache } from '../../worker/cache';
 import { layoutDag } from '../../worker/engine/dag';
 import type { DashboardEnv } from '../../worker/env';
 import app from '../../worker/index';
+import { FRESH_UNTIL } from '../../worker/poll-timing';
 
 // A port nothing listens on: the database and its proxy are "unreachable" here.
 let closedPort = 0;
@@ -267,6 +268,29 @@ describe('the fragment cache', () => {
     const failing = async () => new Response('down', { status: 503 });
     await cached('https://x/fragments/c', 300, failing, { cache });
     expect(store.has('https://x/fragments/c')).toBe(false);
+  });
+
+  it('keeps an answer no longer than the engine’s next refresh it names, and browsers none', async () => {
+    const store = new Map<string, Response>();
+    const cache: EdgeCache = {
+      match: async (req) => store.get(req.url)?.clone(),
+      put: async (req, res) => void store.set(req.url, res),
+    };
+    let computed = 0;
+    // Fresh for 150 ms (the next pass), although the ttl would allow 1900.
+    const compute = async () =>
+      new Response(`n=${++computed}`, {
+        headers: { [FRESH_UNTIL]: String(Date.now() + 150) },
+      });
+    const key = 'https://x/fragments/d';
+    const first = await cached(key, 1900, compute, { cache });
+    const again = await cached(key, 1900, compute, { cache });
+    expect(await again.text()).toBe('n=1');
+    // The edge keeps the copy; a browser must ask again at its next poll.
+    for (const res of [first, again]) expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(store.get(key)?.headers.get('cache-control')).toMatch(/max-age=2/);
+    await new Promise((r) => setTimeout(r, 170));
+    expect(await (await cached(key, 1900, compute, { cache })).text()).toBe('n=2');
   });
 });
 

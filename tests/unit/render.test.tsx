@@ -79,7 +79,7 @@ describe('dashboard rendering', () => {
     expect(html).toContain('$46.02'); // average order value = revenue / orders
     expect(html).toContain('id="chart-category-revenue"');
     expect(html).toContain('hx-get="/fragments/all?scenario=ecommerce"');
-    expect(html).toContain('hx-trigger="every 2s, poll-now"');
+    expect(html).toContain('hx-trigger="poll-now"');
     expect(html).toContain('hx-sync="this:drop"');
     expect(html).toContain('<code>product_sales</code>');
     expect(html).toContain('0.8 s ago');

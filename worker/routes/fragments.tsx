@@ -9,6 +9,7 @@ import { cached, defaultCache } from '../cache';
 import { FOLLOW_S, TraceView, traceChange } from '../engine/trace';
 import type { Dashboard } from '../env';
 import { nameParam, nodeParam } from '../middleware';
+import { cadenceHeaders, withPollHint } from '../poll-timing';
 import { allPanels, loadSnapshot, READ_OPTS } from '../snapshot';
 import { PanelBody } from '../views/chrome';
 import { SqlBody, TryResult } from '../views/explore';
@@ -16,9 +17,10 @@ import { AllFragments, viewOf } from '../views/page';
 
 const TRY_ROW_LIMIT = 50;
 /**
- * How long a fragment is shared at the edge. Just under the page's 2 s poll: every poll sees data
- * at most ~2 s old, and however many visitors poll, a scenario's fragments are computed about once
- * per poll interval — the same database load as a single visitor.
+ * How long a fragment is shared at the edge at most: just under the page's 2 s poll. Where the
+ * engine's cadence is known the copy lasts only until the next refresh (poll-timing.ts), so a
+ * poll never gets data older than the latest pass, and a scenario's fragments are computed about
+ * once per pass however many visitors poll.
  */
 const FRAGMENT_TTL_MS = 1900;
 
@@ -94,8 +96,9 @@ export const fragmentRoutes = new Hono<Dashboard>()
     return cached(key, 1000, compute, { cache: defaultCache() });
   })
   /**
-   * Panel fragments, shared by every visitor of a scenario: cached at the edge for a second and
-   * computed once per key however many pollers ask at the same moment.
+   * Panel fragments, shared by every visitor of a scenario: cached at the edge until the engine's
+   * next refresh (at most 1.9 s) and computed once per key however many pollers ask at once. Each
+   * answer tells the page when to poll next (X-Next-Poll-In).
    */
   .get('/:panel', async (c) => {
     const { scenario, db } = c.var;
@@ -107,11 +110,15 @@ export const fragmentRoutes = new Hono<Dashboard>()
     }
     const compute = async () => {
       const snapshot = await loadSnapshot(db, scenario, id === 'all' ? {} : { only: id });
+      for (const [name, value] of cadenceHeaders(snapshot.cadence, Date.now())) {
+        c.header(name, value);
+      }
       if (id === 'all') return c.html(<AllFragments snapshot={snapshot} />);
       const loaded = snapshot.panels[0];
       return c.html(loaded ? <PanelBody loaded={loaded} view={viewOf(snapshot)} /> : '');
     };
-    if (c.env.EDGE_CACHE === 'off') return compute();
+    if (c.env.EDGE_CACHE === 'off') return withPollHint(await compute(), Date.now());
     const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
-    return cached(key, FRAGMENT_TTL_MS, compute, { cache: defaultCache() });
+    const res = await cached(key, FRAGMENT_TTL_MS, compute, { cache: defaultCache() });
+    return withPollHint(res, Date.now());
   });

@@ -122,14 +122,14 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
       <footer class="foot">
         <p>
           Stream tables refreshed by <a href="https://pgxn.org/dist/pg_trickle/">pg_trickle</a>,
-          events written by a Cloudflare Cron Trigger; this page polls every 2 s and pauses while
-          hidden.
+          events written by a Cloudflare Cron Trigger; this page polls every 2 s, timed to land just
+          after the engine's scheduler refreshes, and pauses while hidden.
         </p>
       </footer>
       <div
         id="poller"
         hx-get={pollUrl(s)}
-        hx-trigger="every 2s, poll-now"
+        hx-trigger="poll-now"
         hx-swap="none"
         hx-sync="this:drop"
         data-scenario={s.id}

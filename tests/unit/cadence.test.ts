@@ -1,0 +1,107 @@
+// The page's poll timing from the scheduler's cadence: pure functions, checked against passes
+// laid out by hand.
+import { describe, expect, it } from 'vitest';
+import {
+  cadenceOf,
+  nextPollAt,
+  nextRefreshInMs,
+  nextVisibleMs,
+  ServerClock,
+  VISIBLE_AFTER_MS,
+} from '../../db/pgtrickle/cadence';
+import { cadenceHeaders, FRESH_UNTIL, POLL_MS } from '../../worker/poll-timing';
+
+// Passes every 1000 ms starting at t=10 000, each refreshing three tables 40 ms apart.
+const passEnds = (n: number, period = 1000, jitter: (i: number) => number = () => 0) =>
+  Array.from({ length: n }, (_, i) => 10_000 + i * period + jitter(i)).flatMap((t) => [
+    t - 80,
+    t - 40,
+    t,
+  ]);
+
+describe('the scheduler’s cadence, from refresh end times', () => {
+  it('groups the refreshes of one pass and takes the median interval between passes', () => {
+    const ends = passEnds(6, 1000, (i) => [0, 30, -20, 250, 10, 0][i] as number);
+    const c = cadenceOf([...ends].reverse());
+    expect(c?.lastPassMs).toBe(15_000);
+    // gaps 1030, 950, 1270, 760, 990 → median 990
+    expect(c?.periodMs).toBe(990);
+  });
+
+  it('says nothing from fewer than three passes or an implausible interval', () => {
+    expect(cadenceOf(passEnds(2))).toBeUndefined();
+    expect(cadenceOf([])).toBeUndefined();
+    // Refreshes every 100 ms never separate into passes: one long pass.
+    expect(cadenceOf(Array.from({ length: 50 }, (_, i) => i * 100))).toBeUndefined();
+    expect(cadenceOf(passEnds(4, 20_000))).toBeUndefined();
+  });
+});
+
+describe('when the page polls next', () => {
+  const c = { lastPassMs: 10_000, periodMs: 1000 };
+
+  it('knows when the next pass’s data is readable', () => {
+    expect(nextRefreshInMs(c, 10_100)).toBe(VISIBLE_AFTER_MS - 100);
+    expect(nextRefreshInMs(c, 10_500)).toBe(1000 + VISIBLE_AFTER_MS - 500);
+    expect(nextRefreshInMs(c, 13_250)).toBe(14_000 + VISIBLE_AFTER_MS - 13_250);
+  });
+
+  it('lands just after a pass, one poll interval apart on average, however slow the answers', () => {
+    const sent: number[] = [];
+    let at = 10_437;
+    for (let i = 0; i < 60; i++) {
+      sent.push(at);
+      // Answers take 20 ms to 900 ms (a crowded server).
+      const now = at + 20 + ((i * 373) % 880);
+      const next = nextPollAt(at, now + nextRefreshInMs(c, now), c.periodMs, POLL_MS);
+      expect(next - at).toBeGreaterThanOrEqual(1500);
+      expect(next - at).toBeLessThanOrEqual(2500);
+      at = next;
+      // Every poll from the second on sits VISIBLE_AFTER_MS after a pass.
+      expect((((at - 10_000 - VISIBLE_AFTER_MS) % 1000) + 1000) % 1000).toBe(0);
+    }
+    // From the first aligned poll on, exactly 2 s apart.
+    const gaps = sent.slice(2).map((t, i) => t - (sent[i + 1] as number));
+    expect(gaps.every((g) => g === 2000)).toBe(true);
+  });
+
+  it('keeps the interval within a quarter of 2 s when passes are far apart', () => {
+    const slow = { lastPassMs: 10_000, periodMs: 5000 };
+    const now = 10_300;
+    // The next pass is readable 4.9 s later: too far; the page polls 2.5 s after its last.
+    const refreshAt = now + nextRefreshInMs(slow, now);
+    expect(nextPollAt(10_250, refreshAt, slow.periodMs, POLL_MS)).toBe(12_750);
+  });
+});
+
+describe('the server’s clock, as the page places it', () => {
+  it('goes by the quickest recent answer: queued answers do not make the polls late', () => {
+    const clock = new ServerClock(5);
+    // The server's clock runs 3 s behind; answers take 20 ms, or 600 ms when queued.
+    for (const delay of [600, 20, 450, 600, 300]) clock.note(50_000, 53_000 + delay);
+    expect(clock.local(50_000)).toBe(53_020);
+    // Five slow answers later the quick one has left the window.
+    for (let i = 0; i < 5; i++) clock.note(50_000, 53_000 + 400 + i);
+    expect(clock.local(50_000)).toBe(53_400);
+  });
+});
+
+describe('how long a computed fragment is fresh', () => {
+  const c = { lastPassMs: 10_000, periodMs: 1000 };
+
+  it('until the next pass’s data is readable', () => {
+    const fresh = new Map(cadenceHeaders(c, 10_300)).get(FRESH_UNTIL);
+    expect(Number(fresh)).toBe(nextVisibleMs(c));
+    expect(nextVisibleMs(c)).toBe(11_000 + VISIBLE_AFTER_MS);
+  });
+
+  it('only briefly once that pass is due: it may land at any moment', () => {
+    const fresh = Number(new Map(cadenceHeaders(c, 11_500)).get(FRESH_UNTIL));
+    expect(fresh - 11_500).toBeGreaterThan(0);
+    expect(fresh - 11_500).toBeLessThanOrEqual(300);
+  });
+
+  it('is left to the ttl where no cadence is known', () => {
+    expect(cadenceHeaders(undefined, 10_000)).toEqual([]);
+  });
+});

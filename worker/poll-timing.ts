@@ -1,0 +1,43 @@
+// The page's poll timing, from the scheduler's cadence (db/pgtrickle/cadence.ts). A computed
+// fragment carries the cadence it was read with and until when it is fresh; every answer, cached
+// or not, then tells the page when the next pass's data is readable (`X-Next-Refresh-In`, ms after
+// `X-Server-Time`, when it is sent) and how far apart passes are (`X-Pass-Every`, ms): the page
+// polls just after the pass nearest to 2 s after its previous poll (app.js; `nextPollAt` and
+// `ServerClock` in db/pgtrickle/cadence.ts).
+import { type Cadence, nextRefreshInMs, nextVisibleMs } from '../db/pgtrickle/cadence';
+
+/** The page's poll interval, on average. */
+export const POLL_MS = 2000;
+/** A pass that is late is looked for again this soon (its data may land at any moment). */
+const LATE_RECHECK_MS = 250;
+
+const PASS_AT = 'X-Pass-At';
+export const PASS_EVERY = 'X-Pass-Every';
+export const FRESH_UNTIL = 'X-Fresh-Until';
+export const NEXT_REFRESH_IN = 'X-Next-Refresh-In';
+export const SERVER_TIME = 'X-Server-Time';
+
+/**
+ * Headers for a fragment computed now with `cadence`: it stays fresh until the next pass's data
+ * is readable (or briefly, if that pass is already due).
+ */
+export function cadenceHeaders(cadence: Cadence | undefined, nowMs: number): [string, string][] {
+  if (!cadence) return [];
+  const next = nextVisibleMs(cadence);
+  return [
+    [PASS_AT, String(Math.round(cadence.lastPassMs))],
+    [PASS_EVERY, String(Math.round(cadence.periodMs))],
+    [FRESH_UNTIL, String(Math.round(next > nowMs ? next : nowMs + LATE_RECHECK_MS))],
+  ];
+}
+
+/** Says when the next pass's data is readable, on an answer about to be sent (never cached). */
+export function withPollHint(res: Response, nowMs: number): Response {
+  const lastPassMs = Number(res.headers.get(PASS_AT));
+  const periodMs = Number(res.headers.get(PASS_EVERY));
+  if (lastPassMs > 0 && periodMs > 0) {
+    res.headers.set(NEXT_REFRESH_IN, String(nextRefreshInMs({ lastPassMs, periodMs }, nowMs)));
+    res.headers.set(SERVER_TIME, String(nowMs));
+  }
+  return res;
+}
