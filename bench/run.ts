@@ -57,6 +57,7 @@ sections.push(
 sections.push(await measureServing({ dashboardUrl: dashOn.url, log }));
 sections.push(
   await measureDbLoad({
+    writerCfg: roles.writer,
     cacheOn: { url: dashOn.url, proxy: proxyOn },
     cacheOff: { url: dashOff.url, proxy: proxyOff },
     log,

@@ -1,6 +1,7 @@
 // What the real-engine benchmark records (bench/real-engine.json).
 import type { summary } from '../stats';
 import type { LogDurations } from './engine-durations';
+import type { VisitorFreshnessResult } from './visitor-freshness';
 
 export type Summary = ReturnType<typeof summary>;
 
@@ -8,12 +9,7 @@ export interface RealEngineResults {
   engine: string;
   measuredAt: string;
   machine: string;
-  freshness: {
-    events: number;
-    limitMs: number;
-    stream1s: { visitor: Summary; server: Summary };
-    financeL10: { visitor: Summary; server: Summary };
-  };
+  freshness: VisitorFreshnessResult[];
   financeLevels: {
     runSeconds: number;
     ticks: number;

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/embedded-postgres';
 import { ROOT } from '../../local/paths';
-import { probes } from './freshness';
 import { type Section, sleep } from './section';
 
 async function devStartup(): Promise<number> {
@@ -31,7 +30,8 @@ async function devStartup(): Promise<number> {
         (r) => (r.ok ? r.text() : ''),
         () => '',
       );
-      const orders = Number(probes.ordersKpi().readPage(html).replaceAll(',', '') || Number.NaN);
+      const kpi = /data-kpi="Orders">([0-9,]+)/.exec(html)?.[1];
+      const orders = kpi ? Number(kpi.replaceAll(',', '')) : Number.NaN;
       if (Number.isFinite(orders)) {
         if (Number.isNaN(first)) first = orders;
         else if (orders !== first) return Date.now() - started;

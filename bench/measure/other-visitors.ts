@@ -1,0 +1,61 @@
+// Other visitors for the freshness benchmark, run as a process of their own (so their polls do
+// not share an event loop with the local stack's WebSocket proxy, which lives in the bench's
+// process as it lives in `npm run dev`'s): `n` clients polling one fragment the way the page does
+// (app.js; nextPollAt), from random starts, until killed.
+//   node --import tsx bench/measure/other-visitors.ts <url> <n>
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { nextPollAt, ServerClock } from '../../db/pgtrickle/cadence';
+
+const POLL_MS = 2000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+async function visitor(url: string) {
+  const clock = new ServerClock();
+  await sleep(Math.random() * POLL_MS);
+  for (;;) {
+    const sentAt = Date.now();
+    let next = sentAt + POLL_MS;
+    try {
+      // htmx's timeout on the page is 8 s as well.
+      const res = await fetch(url, { signal: AbortSignal.timeout(8000) });
+      const arrived = Date.now();
+      await res.arrayBuffer();
+      const header = (name: string) => Number(res.headers.get(name) ?? Number.NaN);
+      const serverTime = header('X-Server-Time');
+      const refreshIn = header('X-Next-Refresh-In');
+      const every = header('X-Pass-Every');
+      if (serverTime > 0 && refreshIn >= 0 && every >= 500) {
+        clock.note(serverTime, arrived);
+        next = nextPollAt(sentAt, clock.local(serverTime) + refreshIn, every, POLL_MS);
+      }
+    } catch {
+      // refused, failed or timed out: the page tries again on its 2 s timer too
+    }
+    await sleep(next - Date.now());
+  }
+}
+
+/** Starts `n` other visitors in a child process; the returned function stops them. */
+export function startOtherVisitors(url: string, n: number): () => Promise<void> {
+  if (n <= 0) return async () => {};
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(n)],
+    {
+      stdio: 'inherit',
+    },
+  );
+  return () =>
+    new Promise<void>((ok) => {
+      if (child.exitCode !== null) return ok();
+      child.once('exit', () => ok());
+      child.kill('SIGTERM');
+    });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [url, n] = process.argv.slice(2);
+  if (!url || !Number(n)) throw new Error('usage: other-visitors.ts <url> <n>');
+  await Promise.all(Array.from({ length: Number(n) }, () => visitor(url)));
+}
