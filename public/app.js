@@ -259,7 +259,8 @@
           const badge = document.createElementNS(SVG, 'text');
           badge.setAttribute('class', 'trace-badge');
           badge.setAttribute('x', String(Number(rect?.getAttribute('width') ?? 0) - 8));
-          badge.setAttribute('y', '16');
+          // Above the node's top edge: inside, a long name would run under it.
+          badge.setAttribute('y', '-4');
           badge.setAttribute('text-anchor', 'end');
           badge.textContent = step.dataset.traceLabel;
           node.appendChild(badge);

@@ -5,6 +5,7 @@
 // (also drawn as a bar). Nodes refreshed since the last poll pulse.
 import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
 import { definePanel } from '../../scenarios/shared/panel';
+import type { LoadedPanel } from '../../scenarios/types';
 import { type DagLayout, layoutDag } from './dag-layout';
 import { clip, DagList, nodeClass, nodeFacts, sqlHref } from './dag-node';
 
@@ -49,7 +50,10 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
         }
         const s = n.status;
         const f = nodeFacts(s);
-        const barW = n.w - 104;
+        // The bar ends where the right-aligned "n of m rows" can begin (10 px text, ~5.8 px a
+        // char), sized by the rows held so that it keeps its length from poll to poll.
+        const held = (s?.rowsHeld ?? 0).toLocaleString('en-US').length;
+        const barW = Math.max(30, Math.round(n.w - 26 - (2 * held + 9) * 5.8));
         return (
           <a href={sqlHref(props.scenario, n.name)} class="node-link">
             <g
@@ -86,7 +90,24 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
   );
 }
 
-export const dagPanel = definePanel<{ status: StreamTableStatus[]; edges: Edge[] }>({
+interface DagData {
+  status: StreamTableStatus[];
+  edges: Edge[];
+}
+
+/** Drawn taller than this, the graph fills the first screen's height on its own. */
+const TALL_PX = 420;
+
+/**
+ * Whether the loaded DAG panel draws a graph taller than its side column's first panels (the
+ * finance chain): the page then keeps the followed change beside it rather than below it.
+ */
+export function dagIsTall(loaded: LoadedPanel): boolean {
+  const d = loaded.data as DagData;
+  return layoutDag(d.status, d.edges).height > TALL_PX;
+}
+
+export const dagPanel = definePanel<DagData>({
   id: 'dag',
   title: 'The DAG, live',
   lead: true,

@@ -1,5 +1,6 @@
 // The dashboard page (inside the layout) and the poll response that refreshes it.
 import type { LoadedPanel, Scenario, ViewContext } from '../../scenarios/types';
+import { dagIsTall } from '../engine/dag';
 import type { Snapshot } from '../snapshot';
 import { ActionButtons } from './actions';
 import { AsOf, EngineBadge, PanelBody, Section } from './chrome';
@@ -36,10 +37,14 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
   const { snapshot } = props;
   const s = snapshot.scenario;
   const view = viewOf(snapshot, snapshot.node?.name);
-  // The first screen: pg_trickle's DAG, and beside it the scenario's headline figures, the
-  // visitor's controls and the latest change followed through the DAG.
+  // The first screen: pg_trickle's DAG, and beside it the scenario's headline figures and the
+  // visitor's controls; the latest change followed through the DAG below or beside it.
   const dag = snapshot.panels.find((p) => p.panel.id === 'dag');
-  const side = snapshot.panels.filter((p) => p.panel.lead && p !== dag);
+  const trace = snapshot.panels.find((p) => p.panel.id === 'trace');
+  const side = snapshot.panels.filter((p) => p.panel.lead && p !== dag && p !== trace);
+  // A short graph leaves room below it on a wide screen: the followed change goes there, on the
+  // first screen; beside a tall one (finance's chain) it stays in the side column.
+  const traceBelowDag = dag !== undefined && !dagIsTall(dag);
   const rest = snapshot.panels.filter((p) => !p.panel.lead);
   const shell = (loaded: LoadedPanel) => (
     <Section meta={loaded.panel} retentionMinutes={snapshot.retentionMinutes}>
@@ -76,9 +81,12 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
       </div>
       <main id="main">
         <div class="lead">
-          {dag ? shell(dag) : null}
+          <div class="lead-main">
+            {dag ? shell(dag) : null}
+            {trace && traceBelowDag ? shell(trace) : null}
+          </div>
           <div class="lead-side">
-            {side.filter((p) => p.panel.id !== 'trace').map(shell)}
+            {side.map(shell)}
             <Section
               meta={{
                 id: 'poke',
@@ -88,7 +96,7 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
             >
               <ActionButtons scenario={s} />
             </Section>
-            {side.filter((p) => p.panel.id === 'trace').map(shell)}
+            {trace && !traceBelowDag ? shell(trace) : null}
           </div>
         </div>
         <div class="grid">
