@@ -52,18 +52,20 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     const freshness = [];
     for (const visitors of [1, 200]) {
       log(`freshness: ${visitors} visitor(s), orders for ${SECONDS} s, page in Chromium`);
-      freshness.push(
-        visitorResult(
-          await measureVisitorFreshness({
-            dashboardUrl: dash.url as string,
-            writerCfg: roles.writer,
-            readerCfg: roles.reader,
-            visitors,
-            seconds: SECONDS,
-          }),
-          3000,
-        ),
+      const r = visitorResult(
+        await measureVisitorFreshness({
+          dashboardUrl: dash.url as string,
+          writerCfg: roles.writer,
+          readerCfg: roles.reader,
+          visitors,
+          seconds: SECONDS,
+        }),
+        3000,
       );
+      log(
+        `freshness ${visitors}: visitor p50 ${r.visitor.p50} p95 ${r.visitor.p95} ms (${r.p95OverLimit}×), ${r.missing} not shown`,
+      );
+      freshness.push(r);
     }
     const RUN_S = Number(process.env.BENCH_LEVELS_SECONDS ?? 180);
     log(`finance levels: the generator for ${RUN_S} s`);

@@ -176,11 +176,13 @@
   // passes. An answer says when the next pass's data is readable (X-Next-Refresh-In, ms after
   // X-Server-Time) and how far apart passes are (X-Pass-Every). The server's clock is placed on
   // ours by the quickest recent answer (a slow one waited in a queue and would make every poll
-  // late); the page takes the moment after a pass nearest to 2 s after its previous poll was sent
-  // (within ±0.5 s). Without those headers it polls 2 s after the previous poll. The same rules
-  // as nextPollAt and ServerClock in db/pgtrickle/cadence.ts, which are tested.
+  // late). The page keeps a timetable of one poll every 2 s and sends each at the moment after a
+  // pass nearest to its slot (within ±0.5 s). Without those headers it polls 2 s after the
+  // previous poll. The same rules as PollTimer and ServerClock in db/pgtrickle/cadence.ts, which
+  // are tested.
   let timer;
   let sentAt = Date.now();
+  let slot;
   const POLL_MS = 2000;
   const skews = [];
   function pollIn(ms) {
@@ -197,7 +199,9 @@
     const serverTime = header('X-Server-Time');
     const refreshIn = header('X-Next-Refresh-In');
     const every = header('X-Pass-Every');
-    const want = sentAt + POLL_MS;
+    let want = (slot ?? sentAt) + POLL_MS;
+    if (Math.abs(want - (sentAt + POLL_MS)) > POLL_MS / 2) want = sentAt + POLL_MS;
+    slot = want;
     let at = want;
     if (serverTime > 0 && refreshIn >= 0 && every >= 500) {
       skews.push(now - serverTime);

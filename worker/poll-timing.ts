@@ -2,7 +2,7 @@
 // fragment carries the cadence it was read with and until when it is fresh; every answer, cached
 // or not, then tells the page when the next pass's data is readable (`X-Next-Refresh-In`, ms after
 // `X-Server-Time`, when it is sent) and how far apart passes are (`X-Pass-Every`, ms): the page
-// polls just after the pass nearest to 2 s after its previous poll (app.js; `nextPollAt` and
+// polls just after the pass nearest to 2 s after its previous poll (app.js; `PollTimer` and
 // `ServerClock` in db/pgtrickle/cadence.ts).
 import { type Cadence, nextRefreshInMs, nextVisibleMs } from '../db/pgtrickle/cadence';
 
@@ -11,7 +11,8 @@ export const POLL_MS = 2000;
 /** A pass that is late is looked for again this soon (its data may land at any moment). */
 const LATE_RECHECK_MS = 250;
 
-const PASS_AT = 'X-Pass-At';
+/** When the latest pass's data was readable (server clock, ms). */
+const READABLE_AT = 'X-Pass-Readable-At';
 export const PASS_EVERY = 'X-Pass-Every';
 export const FRESH_UNTIL = 'X-Fresh-Until';
 export const NEXT_REFRESH_IN = 'X-Next-Refresh-In';
@@ -25,7 +26,7 @@ export function cadenceHeaders(cadence: Cadence | undefined, nowMs: number): [st
   if (!cadence) return [];
   const next = nextVisibleMs(cadence);
   return [
-    [PASS_AT, String(Math.round(cadence.lastPassMs))],
+    [READABLE_AT, String(Math.round(cadence.readableMs))],
     [PASS_EVERY, String(Math.round(cadence.periodMs))],
     [FRESH_UNTIL, String(Math.round(next > nowMs ? next : nowMs + LATE_RECHECK_MS))],
   ];
@@ -33,10 +34,10 @@ export function cadenceHeaders(cadence: Cadence | undefined, nowMs: number): [st
 
 /** Says when the next pass's data is readable, on an answer about to be sent (never cached). */
 export function withPollHint(res: Response, nowMs: number): Response {
-  const lastPassMs = Number(res.headers.get(PASS_AT));
+  const readableMs = Number(res.headers.get(READABLE_AT));
   const periodMs = Number(res.headers.get(PASS_EVERY));
-  if (lastPassMs > 0 && periodMs > 0) {
-    res.headers.set(NEXT_REFRESH_IN, String(nextRefreshInMs({ lastPassMs, periodMs }, nowMs)));
+  if (readableMs > 0 && periodMs > 0) {
+    res.headers.set(NEXT_REFRESH_IN, String(nextRefreshInMs({ readableMs, periodMs }, nowMs)));
     res.headers.set(SERVER_TIME, String(nowMs));
   }
   return res;

@@ -37,7 +37,7 @@ export async function measureLocalFreshness(opts: {
         LIMIT_MS,
       );
       opts.log(
-        `freshness ${visitors}: visitor p50 ${r.visitor.p50} p95 ${r.visitor.p95} ms (${r.p95OverLimit}×)`,
+        `freshness ${visitors}: visitor p50 ${r.visitor.p50} p95 ${r.visitor.p95} ms (${r.p95OverLimit}×), ${r.missing} not shown`,
       );
       runs.push(r);
     }

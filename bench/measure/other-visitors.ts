@@ -1,21 +1,23 @@
 // Other visitors for the freshness benchmark, run as a process of their own (so their polls do
 // not share an event loop with the local stack's WebSocket proxy, which lives in the bench's
 // process as it lives in `npm run dev`'s): `n` clients polling one fragment the way the page does
-// (app.js; nextPollAt), from random starts, until killed.
+// (app.js; PollTimer and ServerClock), from random starts, until killed.
 //   node --import tsx bench/measure/other-visitors.ts <url> <n>
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { nextPollAt, ServerClock } from '../../db/pgtrickle/cadence';
+import { PollTimer, ServerClock } from '../../db/pgtrickle/cadence';
 
 const POLL_MS = 2000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 async function visitor(url: string) {
   const clock = new ServerClock();
+  const timer = new PollTimer(POLL_MS);
   await sleep(Math.random() * POLL_MS);
   for (;;) {
     const sentAt = Date.now();
-    let next = sentAt + POLL_MS;
+    let refreshAt: number | undefined;
+    let every: number | undefined;
     try {
       // htmx's timeout on the page is 8 s as well.
       const res = await fetch(url, { signal: AbortSignal.timeout(8000) });
@@ -24,15 +26,16 @@ async function visitor(url: string) {
       const header = (name: string) => Number(res.headers.get(name) ?? Number.NaN);
       const serverTime = header('X-Server-Time');
       const refreshIn = header('X-Next-Refresh-In');
-      const every = header('X-Pass-Every');
-      if (serverTime > 0 && refreshIn >= 0 && every >= 500) {
+      const passEvery = header('X-Pass-Every');
+      if (serverTime > 0 && refreshIn >= 0 && passEvery >= 500) {
         clock.note(serverTime, arrived);
-        next = nextPollAt(sentAt, clock.local(serverTime) + refreshIn, every, POLL_MS);
+        refreshAt = clock.local(serverTime) + refreshIn;
+        every = passEvery;
       }
     } catch {
       // refused, failed or timed out: the page tries again on its 2 s timer too
     }
-    await sleep(next - Date.now());
+    await sleep(timer.next(sentAt, refreshAt, every) - Date.now());
   }
 }
 

@@ -6,28 +6,39 @@
 import type { Db } from '../client';
 
 export interface Cadence {
-  /** When the latest scheduler pass ended, ms since the epoch. */
-  lastPassMs: number;
+  /**
+   * When the latest pass's data was surely readable, ms since the epoch: its recorded end plus
+   * VISIBLE_AFTER_MS and the usual lateness of a pass (`cadenceOf`).
+   */
+  readableMs: number;
   /** The usual time between two passes, ms (the median of the recent gaps). */
   periodMs: number;
 }
 
-/** Refreshes whose ends are closer than this belong to one scheduler pass. */
-const PASS_GAP_MS = 300;
+/**
+ * Refreshes whose ends are closer than this belong to one scheduler pass (0.67 on a busy machine
+ * ends a pass's second level 200–400 ms after its first).
+ */
+const PASS_GAP_MS = 450;
 /** Outside this range the history says nothing usable about a schedule (e.g. an idle engine). */
 const MIN_PERIOD_MS = 500;
 const MAX_PERIOD_MS = 10_000;
 /**
  * After a pass is recorded as ended, how long until its data is surely readable: the recorded end
- * precedes the commit (0.67 records the start of the pass as its end, the compatibility mode the
+ * precedes the commit (0.67 records each refresh's start as its end, the compatibility mode the
  * end of each refresh inside one transaction).
  */
 export const VISIBLE_AFTER_MS = 120;
+/** The most a pass's usual lateness may add to that. */
+const MAX_SLACK_MS = 500;
 
 /**
- * The scheduler's rhythm from the end times of recent refreshes (any order): the last pass and
- * the median interval between passes. Undefined with fewer than three passes or an implausible
- * interval: the page then polls on its own 2 s timer.
+ * The scheduler's rhythm from the end times of recent refreshes (any order): when the last pass's
+ * data was readable and the median interval between passes. A scheduler whose passes wander
+ * (0.67 runs its interval after each pass's work) gets the spread of the intervals added (upper
+ * quartile − median), so that a poll lands after a pass that comes a little late rather than just
+ * before it. Undefined with fewer than three passes or an implausible interval: the page then
+ * polls on its own 2 s timer.
  */
 export function cadenceOf(endsMs: readonly number[]): Cadence | undefined {
   const passes: number[] = [];
@@ -41,44 +52,58 @@ export function cadenceOf(endsMs: readonly number[]): Cadence | undefined {
     .slice(1)
     .map((t, i) => t - (passes[i] as number))
     .sort((a, b) => a - b);
-  const periodMs = gaps[Math.floor((gaps.length - 1) / 2)] as number;
+  const at = (q: number) => gaps[Math.floor((gaps.length - 1) * q)] as number;
+  const periodMs = at(0.5);
   if (periodMs < MIN_PERIOD_MS || periodMs > MAX_PERIOD_MS) return undefined;
-  return { lastPassMs: passes[passes.length - 1] as number, periodMs };
+  const slackMs = Math.min(MAX_SLACK_MS, at(0.75) - periodMs);
+  return {
+    readableMs: (passes[passes.length - 1] as number) + VISIBLE_AFTER_MS + slackMs,
+    periodMs,
+  };
 }
 
 /** Moves a cadence read on the database's clock onto this process's clock. */
 export const shifted = (c: Cadence, offsetMs: number): Cadence => ({
   ...c,
-  lastPassMs: c.lastPassMs - offsetMs,
+  readableMs: c.readableMs - offsetMs,
 });
 
 /** When the next pass's data should be readable. If that moment is past, the pass is late. */
-export const nextVisibleMs = (c: Cadence): number => c.lastPassMs + c.periodMs + VISIBLE_AFTER_MS;
+export const nextVisibleMs = (c: Cadence): number => c.readableMs + c.periodMs;
 
 /** How long from `nowMs` until the data of the next pass after it is readable. */
 export function nextRefreshInMs(c: Cadence, nowMs: number): number {
-  const k = Math.max(0, Math.ceil((nowMs - c.lastPassMs - VISIBLE_AFTER_MS) / c.periodMs));
-  return Math.round(c.lastPassMs + k * c.periodMs + VISIBLE_AFTER_MS - nowMs);
+  const k = Math.max(0, Math.ceil((nowMs - c.readableMs) / c.periodMs));
+  return Math.round(c.readableMs + k * c.periodMs - nowMs);
 }
 
 /**
- * When a page that sent its previous poll at `sentAt` should send the next: the moment after a
- * pass (a later one than that poll saw) nearest to one poll interval later, given one such
- * moment `refreshAt` on the page's clock and passes every `periodMs`; kept within ±25 % of the
- * interval so the page still polls every `pollMs` on average. The dashboard's app.js does the
- * same in the browser.
+ * When a page polls next. It keeps an ideal timetable, one poll every `pollMs` from its first, and
+ * sends each poll at the moment after a pass (a later one than its previous poll saw) nearest to
+ * the timetable's next slot, within ±25 % of the interval: every poll lands just after a pass,
+ * and however far apart passes are the page polls every `pollMs` on average (taking the pass
+ * nearest to 2 s after each poll would poll every 1.5 s with passes 1.5 s apart). The timetable
+ * starts again after a pause or a very slow answer. The dashboard's app.js does the same.
  */
-export function nextPollAt(
-  sentAt: number,
-  refreshAt: number,
-  periodMs: number,
-  pollMs: number,
-): number {
-  const want = sentAt + pollMs;
-  let at = refreshAt + Math.round((want - refreshAt) / periodMs) * periodMs;
-  // A pass the previous poll already saw is no reason to poll again.
-  if (at <= sentAt) at += periodMs;
-  return Math.min(want + pollMs / 4, Math.max(want - pollMs / 4, at));
+export class PollTimer {
+  private slot: number | undefined;
+  constructor(private readonly pollMs: number) {}
+
+  /**
+   * The next poll's time, given when the previous one was sent and one moment `refreshAt` after a
+   * pass (on the page's clock) with passes every `periodMs`; without those, one interval later.
+   */
+  next(sentAt: number, refreshAt?: number, periodMs?: number): number {
+    const poll = this.pollMs;
+    let want = (this.slot ?? sentAt) + poll;
+    if (Math.abs(want - (sentAt + poll)) > poll / 2) want = sentAt + poll;
+    this.slot = want;
+    if (refreshAt === undefined || !periodMs) return want;
+    let at = refreshAt + Math.round((want - refreshAt) / periodMs) * periodMs;
+    // A pass the previous poll already saw is no reason to poll again.
+    if (at <= sentAt) at += periodMs;
+    return Math.min(want + poll / 4, Math.max(want - poll / 4, at));
+  }
 }
 
 /**

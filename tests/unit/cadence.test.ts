@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   cadenceOf,
-  nextPollAt,
   nextRefreshInMs,
   nextVisibleMs,
+  PollTimer,
   ServerClock,
   VISIBLE_AFTER_MS,
 } from '../../db/pgtrickle/cadence';
@@ -23,9 +23,20 @@ describe('the scheduler’s cadence, from refresh end times', () => {
   it('groups the refreshes of one pass and takes the median interval between passes', () => {
     const ends = passEnds(6, 1000, (i) => [0, 30, -20, 250, 10, 0][i] as number);
     const c = cadenceOf([...ends].reverse());
-    expect(c?.lastPassMs).toBe(15_000);
-    // gaps 1030, 950, 1270, 760, 990 → median 990
+    // gaps 1030, 950, 1270, 760, 990 → median 990; upper quartile 1030: 40 ms of lateness
     expect(c?.periodMs).toBe(990);
+    expect(c?.readableMs).toBe(15_000 + VISIBLE_AFTER_MS + 40);
+  });
+
+  it('takes a pass whose levels end hundreds of ms apart as one, and wandering passes as late', () => {
+    // As pg_trickle 0.67 under load: level 1 ends, level 2 ends ~300 ms later; passes every
+    // 1.4–1.8 s (its interval counts after each pass's work).
+    const starts = [0, 1400, 3000, 4800, 6250, 7900];
+    const ends = starts.flatMap((t) => [t, t + 10, t + 300, t + 330]);
+    const c = cadenceOf(ends);
+    // gaps 1400, 1600, 1800, 1450, 1650 → median 1600, upper quartile 1650
+    expect(c?.periodMs).toBe(1600);
+    expect(c?.readableMs).toBe(7900 + 330 + VISIBLE_AFTER_MS + 50);
   });
 
   it('says nothing from fewer than three passes or an implausible interval', () => {
@@ -38,7 +49,7 @@ describe('the scheduler’s cadence, from refresh end times', () => {
 });
 
 describe('when the page polls next', () => {
-  const c = { lastPassMs: 10_000, periodMs: 1000 };
+  const c = { readableMs: 10_000 + VISIBLE_AFTER_MS, periodMs: 1000 };
 
   it('knows when the next pass’s data is readable', () => {
     expect(nextRefreshInMs(c, 10_100)).toBe(VISIBLE_AFTER_MS - 100);
@@ -46,31 +57,52 @@ describe('when the page polls next', () => {
     expect(nextRefreshInMs(c, 13_250)).toBe(14_000 + VISIBLE_AFTER_MS - 13_250);
   });
 
-  it('lands just after a pass, one poll interval apart on average, however slow the answers', () => {
+  it('lands just after a pass, 2 s apart, however slow the answers', () => {
+    const timer = new PollTimer(POLL_MS);
     const sent: number[] = [];
     let at = 10_437;
     for (let i = 0; i < 60; i++) {
       sent.push(at);
       // Answers take 20 ms to 900 ms (a crowded server).
       const now = at + 20 + ((i * 373) % 880);
-      const next = nextPollAt(at, now + nextRefreshInMs(c, now), c.periodMs, POLL_MS);
+      const next = timer.next(at, now + nextRefreshInMs(c, now), c.periodMs);
       expect(next - at).toBeGreaterThanOrEqual(1500);
       expect(next - at).toBeLessThanOrEqual(2500);
       at = next;
-      // Every poll from the second on sits VISIBLE_AFTER_MS after a pass.
-      expect((((at - 10_000 - VISIBLE_AFTER_MS) % 1000) + 1000) % 1000).toBe(0);
+      // Every poll from the second on sits just after a pass.
+      expect((((at - c.readableMs) % 1000) + 1000) % 1000).toBe(0);
     }
-    // From the first aligned poll on, exactly 2 s apart.
     const gaps = sent.slice(2).map((t, i) => t - (sent[i + 1] as number));
     expect(gaps.every((g) => g === 2000)).toBe(true);
   });
 
+  it('polls every 2 s on average when passes are 1.5 s apart, each just after a pass', () => {
+    const wandering = { readableMs: 10_000, periodMs: 1500 };
+    const timer = new PollTimer(POLL_MS);
+    const sent: number[] = [10_000];
+    for (let i = 0; i < 60; i++) {
+      const last = sent[sent.length - 1] as number;
+      const now = last + 50;
+      const next = timer.next(last, now + nextRefreshInMs(wandering, now), wandering.periodMs);
+      sent.push(next);
+    }
+    const mean = ((sent[60] as number) - (sent[0] as number)) / 60;
+    expect(mean).toBeGreaterThan(1950);
+    expect(mean).toBeLessThan(2050);
+    const onPass = sent.filter((t) => (t - 10_000) % 1500 === 0).length;
+    expect(onPass / sent.length).toBeGreaterThan(0.6);
+  });
+
   it('keeps the interval within a quarter of 2 s when passes are far apart', () => {
-    const slow = { lastPassMs: 10_000, periodMs: 5000 };
+    const slow = { readableMs: 10_000 + VISIBLE_AFTER_MS, periodMs: 5000 };
     const now = 10_300;
-    // The next pass is readable 4.9 s later: too far; the page polls 2.5 s after its last.
+    // The next pass is readable 4.8 s later: too far; the page polls 2.5 s after its last.
     const refreshAt = now + nextRefreshInMs(slow, now);
-    expect(nextPollAt(10_250, refreshAt, slow.periodMs, POLL_MS)).toBe(12_750);
+    expect(new PollTimer(POLL_MS).next(10_250, refreshAt, slow.periodMs)).toBe(12_750);
+  });
+
+  it('without a cadence, polls 2 s after the previous poll', () => {
+    expect(new PollTimer(POLL_MS).next(10_000)).toBe(12_000);
   });
 });
 
@@ -87,7 +119,7 @@ describe('the server’s clock, as the page places it', () => {
 });
 
 describe('how long a computed fragment is fresh', () => {
-  const c = { lastPassMs: 10_000, periodMs: 1000 };
+  const c = { readableMs: 10_000 + VISIBLE_AFTER_MS, periodMs: 1000 };
 
   it('until the next pass’s data is readable', () => {
     const fresh = new Map(cadenceHeaders(c, 10_300)).get(FRESH_UNTIL);
