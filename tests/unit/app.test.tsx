@@ -231,6 +231,15 @@ describe('an unreachable database', () => {
 
 describe('the fragment cache', () => {
   const ok = (body: string) => new Response(body, { status: 200 });
+  /** An in-memory stand-in for the Workers Cache API (caches.default exists only in workerd). */
+  const memoryCache = () => {
+    const store = new Map<string, Response>();
+    const cache: EdgeCache = {
+      match: async (req) => store.get(req.url)?.clone(),
+      put: async (req, res) => void store.set(req.url, res),
+    };
+    return { store, cache };
+  };
 
   it('computes once for many concurrent callers', async () => {
     let computed = 0;
@@ -250,12 +259,7 @@ describe('the fragment cache', () => {
   });
 
   it('serves a stored answer until it is ttl old, and never stores a failure', async () => {
-    // An in-memory stand-in for the Workers Cache API (caches.default exists only in workerd).
-    const store = new Map<string, Response>();
-    const cache: EdgeCache = {
-      match: async (req) => store.get(req.url)?.clone(),
-      put: async (req, res) => void store.set(req.url, res),
-    };
+    const { store, cache } = memoryCache();
     let computed = 0;
     const compute = async () => ok(`n=${++computed}`);
     const key = 'https://x/fragments/b';
@@ -271,11 +275,7 @@ describe('the fragment cache', () => {
   });
 
   it('keeps an answer no longer than the engine’s next refresh it names, and browsers none', async () => {
-    const store = new Map<string, Response>();
-    const cache: EdgeCache = {
-      match: async (req) => store.get(req.url)?.clone(),
-      put: async (req, res) => void store.set(req.url, res),
-    };
+    const { store, cache } = memoryCache();
     let computed = 0;
     // Fresh for 150 ms (the next pass), although the ttl would allow 1900.
     const compute = async () =>
