@@ -2,8 +2,8 @@
 // fragment carries the cadence it was read with and until when it is fresh; every answer, cached
 // or not, then tells the page when the next pass's data is readable (`X-Next-Refresh-In`, ms after
 // `X-Server-Time`, when it is sent) and how far apart passes are (`X-Pass-Every`, ms): the page
-// polls just after the pass nearest to 2 s after its previous poll (app.js; `PollTimer` and
-// `ServerClock` in db/pgtrickle/cadence.ts).
+// polls every 2 s on average, each poll just after a pass (app.js; `PollTimer` and `ServerClock`
+// in db/pgtrickle/cadence.ts).
 import { type Cadence, nextRefreshInMs, nextVisibleMs } from '../db/pgtrickle/cadence';
 
 /** The page's poll interval, on average. */
@@ -13,10 +13,10 @@ const LATE_RECHECK_MS = 250;
 
 /** When the latest pass's data was readable (server clock, ms). */
 const READABLE_AT = 'X-Pass-Readable-At';
-export const PASS_EVERY = 'X-Pass-Every';
+const PASS_EVERY = 'X-Pass-Every';
 export const FRESH_UNTIL = 'X-Fresh-Until';
-export const NEXT_REFRESH_IN = 'X-Next-Refresh-In';
-export const SERVER_TIME = 'X-Server-Time';
+const NEXT_REFRESH_IN = 'X-Next-Refresh-In';
+const SERVER_TIME = 'X-Server-Time';
 
 /**
  * Headers for a fragment computed now with `cadence`: it stays fresh until the next pass's data

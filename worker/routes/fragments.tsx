@@ -98,7 +98,7 @@ export const fragmentRoutes = new Hono<Dashboard>()
   /**
    * Panel fragments, shared by every visitor of a scenario: cached at the edge until the engine's
    * next refresh (at most 1.9 s) and computed once per key however many pollers ask at once. Each
-   * answer tells the page when to poll next (X-Next-Poll-In).
+   * answer tells the page when the next refresh lands (poll-timing.ts).
    */
   .get('/:panel', async (c) => {
     const { scenario, db } = c.var;
