@@ -1,7 +1,7 @@
 // Everything one page or poll shows for a scenario, read over one connection: the scenario's
 // panels, then pg_trickle's.
-import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../db';
-import { type Cadence, loadCadence, shifted } from '../db/pgtrickle/cadence';
+import { type DbConfig, detectEngine, type Engine, withDb } from '../db';
+import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
 import {
   type DefiningQuery,
   type Edge,
@@ -63,11 +63,15 @@ export async function loadSnapshot(
     scenario.database,
     async (db) => {
       const engine = await detectEngine(db);
-      const cadence = engine.kind === 'none' ? undefined : await cadenceHere(db);
+      // The clock, the event window and the scheduler's recent passes in one round trip, before
+      // the panels (so they hold at least the last pass the cadence names).
+      const sentMs = Date.now();
       const [t] = await db.query(
-        `SELECT extract(epoch FROM now()) * 1000 AS now_ms,
-                (SELECT retention_minutes FROM demo_meta.generator_state) AS retention`,
+        `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now_ms,
+                (SELECT retention_minutes FROM demo_meta.generator_state) AS retention,
+                ${engine.kind === 'none' ? 'NULL' : RECENT_ENDS_SQL} AS ends`,
       );
+      const cadence = cadenceHere(t?.ends, Number(t?.now_ms), sentMs, Date.now());
       // Read once, whichever panels ask (the DAG and the status table both need the status; the
       // DAG, the trace and freshness the edges).
       let status: Promise<StreamTableStatus[]> | undefined;
@@ -102,12 +106,4 @@ export async function loadSnapshot(
     },
     READ_OPTS,
   );
-}
-
-/** The cadence on this Worker's clock: the database's clock is read mid-query to shift it. */
-async function cadenceHere(db: Db): Promise<Cadence | undefined> {
-  const before = Date.now();
-  const { cadence, dbNowMs } = await loadCadence(db);
-  const offsetMs = dbNowMs - (before + Date.now()) / 2;
-  return cadence && Number.isFinite(offsetMs) ? shifted(cadence, offsetMs) : undefined;
 }

@@ -3,8 +3,6 @@
 // moment, and the edge keeps a fragment only until the next pass is due: a change then waits for
 // one refresh and at most one pass interval, never for a poll that happens to have just gone by
 // or for a cached copy older than the data.
-import type { Db } from '../client';
-
 export interface Cadence {
   /**
    * When the latest pass's data was surely readable, ms since the epoch: its recorded end plus
@@ -61,12 +59,6 @@ export function cadenceOf(endsMs: readonly number[]): Cadence | undefined {
     periodMs,
   };
 }
-
-/** Moves a cadence read on the database's clock onto this process's clock. */
-export const shifted = (c: Cadence, offsetMs: number): Cadence => ({
-  ...c,
-  readableMs: c.readableMs - offsetMs,
-});
 
 /** When the next pass's data should be readable. If that moment is past, the pass is late. */
 export const nextVisibleMs = (c: Cadence): number => c.readableMs + c.periodMs;
@@ -128,19 +120,27 @@ export class ServerClock {
 }
 
 /**
- * The scheduler's cadence from the last 15 s of refreshes (the database's clock, ms), and the
- * database's clock itself. The newest rows by refresh_id: the primary key, cheap however long the
- * history.
+ * A select-list expression for the query that opens a snapshot: the end times (ms, the database's
+ * clock) of the last 15 s of refreshes. The newest rows by refresh_id: the primary key, cheap
+ * however long the history.
  */
-export async function loadCadence(db: Db): Promise<{ cadence?: Cadence; dbNowMs: number }> {
-  const [row] = await db.query(
-    `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now_ms,
-            ARRAY(SELECT extract(epoch FROM end_time) * 1000
-                  FROM (SELECT end_time FROM pgtrickle.pgt_refresh_history
-                        ORDER BY refresh_id DESC LIMIT 80) recent
-                  WHERE end_time > clock_timestamp() - interval '15 seconds') AS ends`,
-  );
-  const ends = ((row?.ends as unknown[] | null) ?? []).map(Number);
-  const cadence = cadenceOf(ends);
-  return { ...(cadence ? { cadence } : {}), dbNowMs: Number(row?.now_ms) };
+export const RECENT_ENDS_SQL = `ARRAY(SELECT extract(epoch FROM end_time) * 1000
+      FROM (SELECT end_time FROM pgtrickle.pgt_refresh_history
+            ORDER BY refresh_id DESC LIMIT 80) recent
+      WHERE end_time > clock_timestamp() - interval '15 seconds')`;
+
+/**
+ * The cadence from those end times, moved onto this process's clock: the database's clock read
+ * `dbNowMs` in the same query, sent at `sentMs` and answered at `answeredMs` on this clock.
+ */
+export function cadenceHere(
+  ends: unknown,
+  dbNowMs: number,
+  sentMs: number,
+  answeredMs: number,
+): Cadence | undefined {
+  const cadence = cadenceOf(((ends as unknown[] | null) ?? []).map(Number));
+  const offsetMs = dbNowMs - (sentMs + answeredMs) / 2;
+  if (!cadence || !Number.isFinite(offsetMs)) return undefined;
+  return { ...cadence, readableMs: cadence.readableMs - offsetMs };
 }
