@@ -1,6 +1,5 @@
 // Database load per visitor: sessions the dashboard opens per second while n pages poll every
 // 2 s, with the edge cache on and off (each session is one fragment computation).
-
 import type { DbConfig } from '../../db';
 import type { RunningProxy } from '../../local/ws-proxy';
 import { round } from '../stats';

@@ -6,9 +6,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PollTimer, ServerClock } from '../../db/pgtrickle/cadence';
-
-const POLL_MS = 2000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+import { POLL_MS } from '../../worker/poll-timing';
+import { sleep } from './section';
 
 async function visitor(url: string) {
   const clock = new ServerClock();
@@ -45,9 +44,7 @@ export function startOtherVisitors(url: string, n: number): () => Promise<void> 
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(n)],
-    {
-      stdio: 'inherit',
-    },
+    { stdio: 'inherit' },
   );
   return () =>
     new Promise<void>((ok) => {

@@ -48,19 +48,12 @@ const WATCH = `(() => {
   document.body.addEventListener('htmx:beforeRequest', (e) => {
     if (e.target && e.target.id === 'poller') window.polls.push(Date.now());
   });
-
 })()`;
 
 /** The first time at or after `from` that a series of (time, value) reached `value`. */
 function reached(series: readonly [number, number][], from: number, value: number) {
-  let shown = Number.NaN;
-  for (const [t, v] of series) {
-    if (v >= value) {
-      shown = t;
-      break;
-    }
-  }
-  return Number.isNaN(shown) ? undefined : Math.max(shown, from);
+  const hit = series.find(([, v]) => v >= value);
+  return hit ? Math.max(hit[0], from) : undefined;
 }
 
 export async function measureVisitorFreshness(opts: {
