@@ -2,6 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
+import { refreshDue } from '../../db/pgtrickle/maintenance';
 import { scenarios } from '../../scenarios';
 import '../../local/driver';
 import { launch, open, shot } from './chromium';
@@ -12,7 +13,7 @@ declare const document: {
   dispatchEvent(e: unknown): boolean;
 };
 
-const { cfg, dashboardUrl } = inject('stack');
+const { cfg, dashboardUrl, writerCfg } = inject('stack');
 let browser: Browser;
 
 beforeAll(async () => {
@@ -34,6 +35,9 @@ const edges = (page: Page) =>
 describe('the live DAG', () => {
   for (const s of scenarios) {
     it(`${s.id}: draws every stream table and base table, with the real edges`, async () => {
+      // A refresh of its own just before: the ages below are in seconds whatever ran (or did
+      // not) in the shared database in the minutes before this test.
+      await withDb(writerCfg, s.database, (db) => refreshDue(db));
       const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=${s.id}`);
       const expected = await withDb(cfg, s.database, (db) =>
         db.query(
