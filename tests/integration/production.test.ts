@@ -74,6 +74,9 @@ describe('one computation per poll interval, however many visitors', () => {
     expect(how.filter((h) => h === 'MISS').length).toBe(1);
     const again = await fetch(`${dash.url}/fragments/all?scenario=fraud`);
     expect(again.headers.get('x-cache')).toBe('HIT');
+    // Sent gzipped once compressed (fetch asks for gzip and decodes it): the same fragment.
+    expect(again.headers.get('content-encoding')).toBe('gzip');
+    expect(await again.text()).toBe(await res[0]?.text());
   });
 
   /** Database sessions opened by the dashboard per second while `n` pollers poll every 2 s. */

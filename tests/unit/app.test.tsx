@@ -2,7 +2,8 @@
 // wrangler): guards and their pages, headers, the database-unreachable answer, the fragment cache
 // and the DAG's layout. The stack-backed suites check the same app running in workerd.
 import { createServer } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../local/driver';
 import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
 import { scenarios } from '../../scenarios';
@@ -234,11 +235,15 @@ describe('the fragment cache', () => {
   /** An in-memory stand-in for the Workers Cache API (caches.default exists only in workerd). */
   const memoryCache = () => {
     const store = new Map<string, Response>();
+    const reads = { n: 0 };
     const cache: EdgeCache = {
-      match: async (req) => store.get(req.url)?.clone(),
+      match: async (req) => {
+        reads.n++;
+        return store.get(req.url)?.clone();
+      },
       put: async (req, res) => void store.set(req.url, res),
     };
-    return { store, cache };
+    return { store, cache, reads };
   };
 
   it('computes once for many concurrent callers', async () => {
@@ -272,6 +277,68 @@ describe('the fragment cache', () => {
     const failing = async () => new Response('down', { status: 503 });
     await cached('https://x/fragments/c', 300, failing, { cache });
     expect(store.has('https://x/fragments/c')).toBe(false);
+  });
+
+  it('answers repeat polls from memory, without reading the cache store each time', async () => {
+    const { store, cache, reads } = memoryCache();
+    let computed = 0;
+    const compute = async () => ok(`n=${++computed}`);
+    const key = 'https://x/fragments/e';
+    await cached(key, 300, compute, { cache });
+    const again = await Promise.all(
+      Array.from({ length: 20 }, () => cached(key, 300, compute, { cache })),
+    );
+    expect(again.map((r) => r.headers.get('x-cache'))).toEqual(Array(20).fill('HIT'));
+    expect(reads.n).toBe(1); // the first call's miss only
+    // Another isolate (another cache object) reads the stored copy once, then holds it too.
+    const other: EdgeCache = { match: (req) => cache.match(req), put: cache.put };
+    reads.n = 0;
+    for (let i = 0; i < 5; i++) await cached(key, 300, compute, { cache: other });
+    expect(reads.n).toBe(1);
+    expect(computed).toBe(1);
+    expect(store.size).toBe(1);
+    // Memory keeps it no longer than the store would.
+    await new Promise((r) => setTimeout(r, 320));
+    expect(await (await cached(key, 300, compute, { cache })).text()).toBe('n=2');
+  });
+
+  it('sends a copy gzipped to clients that take gzip, compressed once', async () => {
+    const { cache } = memoryCache();
+    const html = `<table>${'<tr><td>row</td><td>42</td></tr>'.repeat(200)}</table>`;
+    const key = 'https://x/fragments/f';
+    const compute = async () => ok(html);
+    const pipes = vi.spyOn(ReadableStream.prototype, 'pipeThrough');
+    const zipped = await Promise.all(
+      ['gzip, deflate, br', 'br;q=1, gzip;q=0.5', '*'].map((acceptEncoding) =>
+        cached(key, 1000, compute, { cache, acceptEncoding }),
+      ),
+    );
+    expect(pipes).toHaveBeenCalledTimes(1);
+    pipes.mockRestore();
+    for (const res of zipped) {
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(bytes.length).toBeLessThan(html.length / 10);
+      expect(gunzipSync(bytes).toString()).toBe(html);
+    }
+    for (const acceptEncoding of [undefined, 'identity', 'br', 'gzip;q=0']) {
+      const res = await cached(key, 1000, compute, { cache, acceptEncoding });
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(await res.text()).toBe(html);
+    }
+    // A failure or a small answer goes out as it is.
+    const failing = async () => new Response(html, { status: 503 });
+    const down = await cached('https://x/fragments/g', 1000, failing, {
+      cache,
+      acceptEncoding: 'gzip',
+    });
+    expect(down.headers.get('content-encoding')).toBeNull();
+    const small = await cached('https://x/fragments/h', 1000, async () => ok('<p>1</p>'), {
+      cache,
+      acceptEncoding: 'gzip',
+    });
+    expect(await small.text()).toBe('<p>1</p>');
   });
 
   it('keeps an answer no longer than the engine’s next refresh it names, and browsers none', async () => {

@@ -93,7 +93,10 @@ export const fragmentRoutes = new Hono<Dashboard>()
     };
     if (c.env.EDGE_CACHE === 'off') return compute();
     const key = `${new URL(c.req.url).origin}/fragments/follow?scenario=${scenario.id}&event=${raw}`;
-    return cached(key, 1000, compute, { cache: defaultCache() });
+    return cached(key, 1000, compute, {
+      cache: defaultCache(),
+      acceptEncoding: c.req.header('accept-encoding'),
+    });
   })
   /**
    * Panel fragments, shared by every visitor of a scenario: cached at the edge until the engine's
@@ -119,6 +122,9 @@ export const fragmentRoutes = new Hono<Dashboard>()
     };
     if (c.env.EDGE_CACHE === 'off') return withPollHint(await compute(), Date.now());
     const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
-    const res = await cached(key, FRAGMENT_TTL_MS, compute, { cache: defaultCache() });
+    const res = await cached(key, FRAGMENT_TTL_MS, compute, {
+      cache: defaultCache(),
+      acceptEncoding: c.req.header('accept-encoding'),
+    });
     return withPollHint(res, Date.now());
   });
