@@ -177,9 +177,10 @@
   // X-Server-Time) and how far apart passes are (X-Pass-Every). The server's clock is placed on
   // ours by the quickest recent answer (a slow one waited in a queue and would make every poll
   // late). The page keeps a timetable of one poll every 2 s and sends each at the moment after a
-  // pass nearest to its slot (within ±0.5 s). Without those headers it polls 2 s after the
-  // previous poll. The same rules as PollTimer and ServerClock in db/pgtrickle/cadence.ts, which
-  // are tested.
+  // pass nearest to its slot (within ±0.5 s; of two passes about as near, the one 2 s after the
+  // previous poll, so that jittering passes do not make it alternate 1 s and 3 s intervals).
+  // Without those headers it polls 2 s after the previous poll. The same rules as PollTimer and
+  // ServerClock in db/pgtrickle/cadence.ts, which are tested.
   let timer;
   let sentAt = Date.now();
   let slot;
@@ -207,7 +208,14 @@
       skews.push(now - serverTime);
       if (skews.length > 15) skews.shift();
       const refreshAt = serverTime + Math.min(...skews) + refreshIn;
-      at = refreshAt + Math.round((want - refreshAt) / every) * every;
+      const before = refreshAt + Math.floor((want - refreshAt) / every) * every;
+      const after = before + every;
+      const offBy = (t, from) => Math.abs(t - from);
+      at = offBy(before, want) <= offBy(after, want) ? before : after;
+      if (Math.abs(offBy(before, want) - offBy(after, want)) < every * 0.25) {
+        const interval = sentAt + POLL_MS;
+        at = offBy(before, interval) <= offBy(after, interval) ? before : after;
+      }
       if (at <= sentAt) at += every;
       at = Math.min(want + POLL_MS / 4, Math.max(want - POLL_MS / 4, at));
     }

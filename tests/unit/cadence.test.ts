@@ -76,6 +76,29 @@ describe('when the page polls next', () => {
     expect(gaps.every((g) => g === 2000)).toBe(true);
   });
 
+  it('does not alternate 1 s and 3 s intervals when its slot falls halfway between passes', () => {
+    // Passes every 1001 ms, each up to ±80 ms off (as the generator's ticks are): a 2 s timetable
+    // drifts 2 ms a poll against them, so a slot halfway between two passes stays there for
+    // minutes, and the nearer pass changes side with every jitter.
+    const jitter = (k: number) => Math.round(80 * Math.sin(k * 12.9898) * Math.cos(k * 4.1414));
+    const pass = (k: number) => 10_000 + k * 1001 + jitter(k);
+    const timer = new PollTimer(POLL_MS);
+    const sent: number[] = [pass(0) + 500]; // the first poll: halfway between two passes
+    for (let i = 0; i < 150; i++) {
+      const last = sent[sent.length - 1] as number;
+      const now = last + 200;
+      let k = 0;
+      while (pass(k + 1) <= now) k++;
+      const c = { readableMs: pass(k), periodMs: 1001 };
+      sent.push(timer.next(last, now + nextRefreshInMs(c, now), c.periodMs));
+    }
+    const gaps = sent.slice(1).map((t, i) => t - (sent[i] as number));
+    const odd = gaps.filter((g) => g < 1700 || g > 2300);
+    expect(odd.length).toBeLessThanOrEqual(2); // at most one change of side (two intervals)
+    const mean = ((sent[150] as number) - (sent[0] as number)) / 150;
+    expect(Math.abs(mean - 2000)).toBeLessThan(30);
+  });
+
   it('polls every 2 s on average when passes are 1.5 s apart, each just after a pass', () => {
     const wandering = { readableMs: 10_000, periodMs: 1500 };
     const timer = new PollTimer(POLL_MS);
