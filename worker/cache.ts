@@ -2,14 +2,12 @@
 // per scenario and location, whatever the number of pollers. Three layers:
 // - the Workers Cache API (per data centre), with a short max-age, cut to the engine's next
 //   refresh when the answer names it;
-// - within one isolate, the same copy kept in memory for as long, so the polls that arrive
-//   together just after a pass are answered without each reading the cache store again;
+// - within one isolate, the same copy held in memory for as long, with its body gzipped once
+//   (the runtime's CompressionStream) and sent as is to every client that takes gzip: otherwise
+//   the runtime compresses the same 40-60 KB again for each of the ~100 polls that arrive
+//   together after a pass (under `wrangler dev`, a third of the CPU an answer costs);
 // - within one isolate, concurrent misses for the same key wait for the one computation already
 //   under way instead of each querying the database (the Cache API alone does not coalesce).
-// A held copy is also gzipped once (the runtime's CompressionStream) and sent as is to every client
-// that accepts gzip: otherwise the runtime compresses the same 40-60 KB again for each of the ~100
-// polls that arrive together after a pass (measured under `wrangler dev`: a third of the CPU an
-// answer costs).
 // Written by hand: no maintained library does request coalescing on the Workers Cache API.
 import { FRESH_UNTIL } from './poll-timing';
 
@@ -18,8 +16,11 @@ interface Computed {
   status: number;
   headers: [string, string][];
   body: string;
-  /** The body gzipped, made at most once per copy (on the first client that accepts it). */
-  gzipped?: Promise<ArrayBuffer>;
+  /**
+   * The body gzipped, made once with the copy (a finished buffer, never a promise that another
+   * request's context would have to settle).
+   */
+  gzipped?: ArrayBuffer;
 }
 
 const inFlight = new Map<string, Promise<Computed>>();
@@ -78,7 +79,7 @@ const GZIP_FROM_BYTES = 1024;
  * Cloudflare) the Worker sees the front end's own header ("br, gzip"), and the front end decodes
  * the body for a client that refused gzip; this check is for runtimes that pass the client's on.
  */
-export function acceptsGzip(header: string | undefined): boolean {
+function acceptsGzip(header: string | undefined): boolean {
   return (header ?? '').split(',').some((part) => {
     const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
     const refused = params.some((p) => /^q=0(\.0*)?$/.test(p));
@@ -86,26 +87,26 @@ export function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
-function gzipped(c: Computed): Promise<ArrayBuffer> {
-  c.gzipped ??= new Response(
-    new Blob([c.body]).stream().pipeThrough(new CompressionStream('gzip')),
-  ).arrayBuffer();
-  return c.gzipped;
+/** Adds the gzipped body to a successful copy worth compressing. */
+async function withGzip(c: Computed): Promise<Computed> {
+  if (c.status === 200 && c.body.length >= GZIP_FROM_BYTES) {
+    const stream = new Blob([c.body]).stream().pipeThrough(new CompressionStream('gzip'));
+    c.gzipped = await new Response(stream).arrayBuffer();
+  }
+  return c;
 }
 
-async function respond(c: Computed, how: string, acceptEncoding: string | undefined) {
+function respond(c: Computed, how: string, acceptEncoding: string | undefined): Response {
   const headers = new Headers(c.headers);
   headers.set('X-Cache', how);
   headers.set('Cache-Control', BROWSER_CACHE);
-  if (c.status !== 200 || c.body.length < GZIP_FROM_BYTES) {
-    return new Response(c.body, { status: c.status, headers });
-  }
+  if (!c.gzipped) return new Response(c.body, { status: c.status, headers });
   headers.set('Vary', 'Accept-Encoding');
   if (!acceptsGzip(acceptEncoding)) return new Response(c.body, { status: c.status, headers });
   headers.set('Content-Encoding', 'gzip');
   // `encodeBody: 'manual'` (workerd): the body is already encoded; send it as it is.
   const init = { status: c.status, headers, encodeBody: 'manual' };
-  return new Response(await gzipped(c), init as ResponseInit);
+  return new Response(c.gzipped, init as ResponseInit);
 }
 
 /**
@@ -130,12 +131,12 @@ export async function cached(
   if (cache && hit) {
     const until = freshUntil(Number(hit.headers.get('X-Computed-At') ?? 0), ttlMs, hit.headers);
     if (Date.now() < until) {
-      const computed: Computed = {
+      const computed = await withGzip({
         at: Number(hit.headers.get('X-Computed-At')),
         status: hit.status,
         headers: [...hit.headers.entries()],
         body: await hit.text(),
-      };
+      });
       hold(cache, key, computed, until);
       return respond(computed, 'HIT', acceptEncoding);
     }
@@ -147,12 +148,12 @@ export async function cached(
     const startedAt = Date.now();
     try {
       const res = await compute();
-      const computed: Computed = {
+      const computed = await withGzip({
         at: startedAt,
         status: res.status,
         headers: [...res.headers.entries()],
         body: await res.text(),
-      };
+      });
       if (res.status === 200 && cache) {
         const headers = new Headers(res.headers);
         headers.set('Cache-Control', `public, max-age=${Math.ceil(ttlMs / 1000)}`);
