@@ -115,7 +115,7 @@ describe('an action from the dashboard, followed through the DAG', () => {
       // Every table that picked it up says when (seconds after the write) and what it changed.
       const reached = [...trace.matchAll(/<li class="trace-reached"[^>]*>(.*?)<\/li>/g)];
       expect(reached.length).toBeGreaterThan(0);
-      for (const m of reached) expect(m[1]).toMatch(/\+\d+\.\d\d s · \d+ rows changed/);
+      for (const m of reached) expect(m[1]).toMatch(/\+\d+\.\d\d s · \d+ rows? changed/);
       // Whoever opens the page now sees it as the latest change followed.
       const shared = await withDb(readerCfg, s.database, (db) =>
         db.query(`SELECT max(id)::int AS id FROM demo_meta.traced_events WHERE kind <> 'tick'`),

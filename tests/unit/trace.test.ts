@@ -8,6 +8,7 @@ import {
   type RefreshRow,
   type TracedChange,
 } from '../../db/pgtrickle/trace';
+import { TraceView } from '../../worker/engine/trace';
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 const change = (tables: string[]): TracedChange => ({
@@ -112,5 +113,32 @@ describe('following a change through the DAG', () => {
       ]).map((s) => [s.name, s]),
     );
     expect(early.c).toMatchObject({ state: 'reached', rows: 2 });
+  });
+});
+
+describe('a traced change, as the page says it', () => {
+  it('counts the rows each refresh changed in words that agree with the number', async () => {
+    const step = (name: string, rows: number | null) => ({
+      name,
+      state: 'reached' as const,
+      ms: 310,
+      rows,
+      action: 'FULL',
+      refreshId: 1,
+      startMs: T0,
+      endMs: T0 + 310,
+      level: 1,
+    });
+    const trace = {
+      change: change(['t']),
+      steps: [step('a', 1), step('b', 2), step('c', 0), step('d', null)],
+      complete: true,
+      ageS: 2,
+    };
+    const html = String(await TraceView({ trace }).toString());
+    expect(html).toContain('+0.31 s · 1 row changed · FULL');
+    expect(html).toContain('+0.31 s · 2 rows changed');
+    expect(html).toContain('+0.31 s · 0 rows changed');
+    expect(html).toContain('+0.31 s · ? rows changed');
   });
 });

@@ -55,7 +55,8 @@ export async function traceChange(
 
 function stepText(s: TraceStep): string {
   if (s.state === 'reached') {
-    return `+${((s.ms ?? 0) / 1000).toFixed(2)} s · ${s.rows === null ? '?' : fmt.int(s.rows)} rows changed · ${shortMode(s.action)}`;
+    const rows = s.rows === null ? '? rows' : `${fmt.int(s.rows)} row${s.rows === 1 ? '' : 's'}`;
+    return `+${((s.ms ?? 0) / 1000).toFixed(2)} s · ${rows} changed · ${shortMode(s.action)}`;
   }
   if (s.state === 'waiting') return 'waiting for its refresh…';
   if (s.state === 'stopped') return 'nothing to pick up: its sources did not change';
