@@ -36,8 +36,11 @@ const heldBy = new WeakMap<EdgeCache, Map<string, Held>>();
 const HELD_PRUNE_AT = 64;
 
 function held(cache: EdgeCache): Map<string, Held> {
-  const map = heldBy.get(cache) ?? new Map<string, Held>();
-  heldBy.set(cache, map);
+  let map = heldBy.get(cache);
+  if (!map) {
+    map = new Map();
+    heldBy.set(cache, map);
+  }
   return map;
 }
 
@@ -129,10 +132,11 @@ export async function cached(
   // The Cache API counts whole seconds; the age is checked to the millisecond here, and an answer
   // that says until when it is fresh (X-Fresh-Until: the engine's next refresh) is kept no longer.
   if (cache && hit) {
-    const until = freshUntil(Number(hit.headers.get('X-Computed-At') ?? 0), ttlMs, hit.headers);
+    const at = Number(hit.headers.get('X-Computed-At') ?? 0);
+    const until = freshUntil(at, ttlMs, hit.headers);
     if (Date.now() < until) {
       const computed = await withGzip({
-        at: Number(hit.headers.get('X-Computed-At')),
+        at,
         status: hit.status,
         headers: [...hit.headers.entries()],
         body: await hit.text(),

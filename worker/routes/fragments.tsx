@@ -24,6 +24,12 @@ const TRY_ROW_LIMIT = 50;
  */
 const FRAGMENT_TTL_MS = 1900;
 
+/** The edge cache, and the client's Accept-Encoding for the copy it is sent. */
+const edgeOpts = (c: { req: { header(name: string): string | undefined } }) => ({
+  cache: defaultCache(),
+  acceptEncoding: c.req.header('accept-encoding'),
+});
+
 export const fragmentRoutes = new Hono<Dashboard>()
   .get('/sql', async (c) => {
     const { scenario, db } = c.var;
@@ -93,10 +99,7 @@ export const fragmentRoutes = new Hono<Dashboard>()
     };
     if (c.env.EDGE_CACHE === 'off') return compute();
     const key = `${new URL(c.req.url).origin}/fragments/follow?scenario=${scenario.id}&event=${raw}`;
-    return cached(key, 1000, compute, {
-      cache: defaultCache(),
-      acceptEncoding: c.req.header('accept-encoding'),
-    });
+    return cached(key, 1000, compute, edgeOpts(c));
   })
   /**
    * Panel fragments, shared by every visitor of a scenario: cached at the edge until the engine's
@@ -122,9 +125,6 @@ export const fragmentRoutes = new Hono<Dashboard>()
     };
     if (c.env.EDGE_CACHE === 'off') return withPollHint(await compute(), Date.now());
     const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
-    const res = await cached(key, FRAGMENT_TTL_MS, compute, {
-      cache: defaultCache(),
-      acceptEncoding: c.req.header('accept-encoding'),
-    });
+    const res = await cached(key, FRAGMENT_TTL_MS, compute, edgeOpts(c));
     return withPollHint(res, Date.now());
   });
