@@ -22,6 +22,7 @@ import type { RealEngineResults, Summary } from './measure/engine-types';
 import {
   measureVisitorFreshness,
   VISITOR_METHOD,
+  visitorLine,
   visitorResult,
   visitorTable,
 } from './measure/visitor-freshness';
@@ -62,9 +63,7 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
         }),
         3000,
       );
-      log(
-        `freshness ${visitors}: visitor p50 ${r.visitor.p50} p95 ${r.visitor.p95} ms (${r.p95OverLimit}×), ${r.missing} not shown`,
-      );
+      log(visitorLine(r));
       freshness.push(r);
     }
     const RUN_S = Number(process.env.BENCH_LEVELS_SECONDS ?? 180);

@@ -7,6 +7,7 @@ import {
   measureVisitorFreshness,
   VISITOR_METHOD,
   type VisitorFreshnessResult,
+  visitorLine,
   visitorResult,
   visitorTable,
 } from './visitor-freshness';
@@ -36,9 +37,7 @@ export async function measureLocalFreshness(opts: {
         }),
         LIMIT_MS,
       );
-      opts.log(
-        `freshness ${visitors}: visitor p50 ${r.visitor.p50} p95 ${r.visitor.p95} ms (${r.p95OverLimit}×), ${r.missing} not shown`,
-      );
+      opts.log(visitorLine(r));
       runs.push(r);
     }
   } finally {

@@ -160,6 +160,10 @@ export function visitorResult(r: VisitorFreshness, limitMs: number) {
   };
 }
 
+/** One run in a line, for the bench's progress log. */
+export const visitorLine = (r: VisitorFreshnessResult) =>
+  `freshness ${r.visitors}: visitor p50 ${r.visitor.p50} p95 ${r.visitor.p95} ms (${r.p95OverLimit}×), ${r.missing} not shown`;
+
 /** The report's table: one pair of rows (visitor, server) per run. */
 export function visitorTable(runs: readonly VisitorFreshnessResult[]): string[] {
   return [
