@@ -49,16 +49,23 @@ export function setWebSocketConstructor(ctor: unknown): void {
   neonConfig.webSocketConstructor = ctor as typeof neonConfig.webSocketConstructor;
 }
 
+/** An open connection: queries until `close()`, or until it breaks (`broken` turns true). */
+export interface Connection {
+  db: Db;
+  /** The connection failed (dropped, or a query found it dead): open another. */
+  readonly broken: boolean;
+  close(): Promise<void>;
+}
+
 /**
- * Opens one connection to `database`, runs `fn`, and always closes it: Workers must not keep
- * connections across requests.
+ * Opens one connection to `database`. Workers close it at the end of the request (withDb); a
+ * Durable Object may keep one across its requests.
  */
-export async function withDb<T>(
+export async function openDb(
   cfg: DbConfig,
   database: string,
-  fn: (db: Db) => Promise<T>,
   opts: ConnectOptions = {},
-): Promise<T> {
+): Promise<Connection> {
   const client = new Client({
     connectionString: urlForDatabase(cfg.DATABASE_URL, database),
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
@@ -66,8 +73,14 @@ export async function withDb<T>(
     application_name: opts.applicationName ?? 'pg_trickle_demo',
   });
   configureClient(client, cfg);
+  let broken = false;
   // A connection dropped while idle must not become an unhandled rejection.
-  client.on('error', () => {});
+  client.on('error', () => {
+    broken = true;
+  });
+  client.on('end', () => {
+    broken = true;
+  });
   const connectTimeout = opts.connectTimeoutMs ?? 5000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -88,21 +101,45 @@ export async function withDb<T>(
   } finally {
     clearTimeout(timer);
   }
-  const db: Db = {
-    async query(text, params = []) {
-      try {
-        const res = await client.query(text, params as unknown[]);
-        return res.rows as Row[];
-      } catch (err) {
-        throw toDbError(err);
-      }
+  return {
+    db: {
+      async query(text, params = []) {
+        try {
+          const res = await client.query(text, params as unknown[]);
+          return res.rows as Row[];
+        } catch (err) {
+          const e = toDbError(err);
+          if (e.kind === 'unavailable') broken = true;
+          throw e;
+        }
+      },
+    },
+    get broken() {
+      return broken;
+    },
+    async close() {
+      broken = true;
+      // Closing a connection whose socket already died can hang: wait a moment, not forever.
+      await Promise.race([client.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
     },
   };
+}
+
+/**
+ * Opens one connection to `database`, runs `fn`, and always closes it: Workers must not keep
+ * connections across requests.
+ */
+export async function withDb<T>(
+  cfg: DbConfig,
+  database: string,
+  fn: (db: Db) => Promise<T>,
+  opts: ConnectOptions = {},
+): Promise<T> {
+  const conn = await openDb(cfg, database, opts);
   try {
-    return await fn(db);
+    return await fn(conn.db);
   } finally {
-    // Closing a connection whose socket already died can hang: wait a moment, not forever.
-    await Promise.race([client.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    await conn.close();
   }
 }
 

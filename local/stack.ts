@@ -29,9 +29,17 @@ export function defaultDataDir(): string {
 }
 
 export interface Database {
+  /** For setup and tests: straight through our proxy, with no delay. */
   cfg: DbConfig;
+  /**
+   * For the Workers: the same database, `delayMs` away in each direction when asked for (a
+   * second proxy of ours), else `cfg`.
+   */
+  workersCfg: DbConfig;
   postgres?: RunningPostgres;
   proxy?: RunningProxy;
+  /** The Workers' proxy, when it is another one (with a delay). */
+  distantProxy?: RunningProxy;
   stop(): Promise<void>;
 }
 
@@ -43,6 +51,8 @@ export async function startDatabase(opts: {
   dataDir?: string;
   databaseUrl?: string;
   wsProxy?: string;
+  /** Delay in each direction between the Workers and the database, ms (DB_DELAY_MS). */
+  delayMs?: number;
   log?: (line: string) => void;
 }): Promise<Database> {
   let postgres: RunningPostgres | undefined;
@@ -55,18 +65,28 @@ export async function startDatabase(opts: {
     url = postgres.url;
   }
   let proxy: RunningProxy | undefined;
+  let distantProxy: RunningProxy | undefined;
   let wsProxy = opts.wsProxy;
+  const delayMs = opts.delayMs ?? 0;
+  if (delayMs > 0 && wsProxy) {
+    throw new Error('DB_DELAY_MS needs our own proxy: leave DB_WS_PROXY unset');
+  }
+  const target = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const allow = [...LOOPBACK_HOSTS, target];
   if (!wsProxy) {
-    const target = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    proxy = await startWsProxy({ allow: [...LOOPBACK_HOSTS, target] });
+    proxy = await startWsProxy({ allow });
     wsProxy = proxy.url;
   }
+  if (delayMs > 0) distantProxy = await startWsProxy({ allow, delayMs });
   const cfg: DbConfig = { DATABASE_URL: url, DB_WS_PROXY: wsProxy };
   return {
     cfg,
+    workersCfg: distantProxy ? { ...cfg, DB_WS_PROXY: distantProxy.url } : cfg,
     ...(postgres ? { postgres } : {}),
     ...(proxy ? { proxy } : {}),
+    ...(distantProxy ? { distantProxy } : {}),
     async stop() {
+      await distantProxy?.close();
       await proxy?.close();
       await postgres?.stop();
     },

@@ -22,7 +22,8 @@ export interface WranglerDev {
 
 /** Starts `wrangler dev` (the dashboard, or `--env generator`) and waits until it answers. */
 export async function startWrangler(opts: {
-  env?: 'generator';
+  /** The generator, or another data centre's dashboard (local only); default the dashboard. */
+  env?: 'generator' | 'colo';
   port?: number;
   /** Interface to listen on (0.0.0.0 inside a container). Default 127.0.0.1. */
   ip?: string;

@@ -16,6 +16,16 @@ export interface ProxyOptions {
   port?: number;
   /** Allowed targets: "host" (any port) or "host:port". Default: loopback, any port. */
   allow?: readonly string[];
+  /**
+   * Milliseconds each chunk waits, in each direction, before it is passed on: a database that far
+   * away (DB_DELAY_MS; 20 makes a 40 ms round trip). Order is kept. Default 0.
+   */
+  delayMs?: number;
+  /**
+   * Milliseconds more for each statement (a client chunk holding one): a slow database, whose
+   * every statement takes this long, while connecting stays quick. Default 0.
+   */
+  statementDelayMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -25,6 +35,11 @@ export interface RunningProxy {
   connections(): number;
   /** Connections accepted since start (each is one database session). */
   total(): number;
+  /**
+   * Statements clients sent since start: simple-protocol queries and extended-protocol executes,
+   * read from the PostgreSQL frontend messages passing through (what connection reuse cannot hide).
+   */
+  statements(): number;
   close(): Promise<void>;
 }
 
@@ -65,6 +80,70 @@ export function isAllowed(target: Target, allow: readonly string[]): boolean {
   });
 }
 
+/** PostgreSQL's SSLRequest and GSSENCRequest codes: untyped messages before the startup one. */
+const PRE_STARTUP_CODES = new Set([80877103, 80877104]);
+
+/**
+ * Counts the statements in one connection's frontend byte stream ('Q' and 'E' messages), however
+ * the bytes are split into chunks. The first messages (startup, SSL/GSS requests) have no type
+ * byte. Written here: the proxy is ours (see the top of this file), and no package frames the
+ * frontend side of the protocol on its own.
+ */
+export function statementCounter(onStatement: () => void): (chunk: Buffer) => number {
+  let buf: Buffer = Buffer.alloc(0);
+  let untyped = true;
+  return (chunk) => {
+    let found = 0;
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    for (;;) {
+      const head = untyped ? 0 : 1;
+      if (buf.length < head + 4) return found;
+      const len = buf.readInt32BE(head);
+      if (len < 4 || buf.length < head + len) {
+        if (len < 4) buf = Buffer.alloc(0); // not the protocol we know: stop counting
+        return found;
+      }
+      if (untyped) {
+        untyped = len >= 8 && PRE_STARTUP_CODES.has(buf.readInt32BE(4));
+      } else {
+        const type = String.fromCharCode(buf[0] as number);
+        if (type === 'Q' || type === 'E') {
+          found++;
+          onStatement();
+        }
+      }
+      buf = buf.subarray(head + len);
+    }
+  };
+}
+
+/**
+ * Runs each function at its time, in the order given (a later one never overtakes an earlier
+ * one, whatever their delays): one direction of one connection.
+ */
+function delayedQueue(): (delayMs: number, fn: () => void) => void {
+  const queue: { at: number; fn: () => void }[] = [];
+  let scheduled = false;
+  const next = () => (queue[0] as { at: number }).at - Date.now();
+  const drain = () => {
+    scheduled = false;
+    while (queue.length && next() <= 0) queue.shift()?.fn();
+    if (queue.length) {
+      scheduled = true;
+      setTimeout(drain, next());
+    }
+  };
+  return (delayMs, fn) => {
+    if (delayMs <= 0 && queue.length === 0) return fn();
+    const last = queue[queue.length - 1]?.at ?? 0;
+    queue.push({ at: Math.max(last, Date.now() + delayMs), fn });
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(drain, Math.max(0, next()));
+    }
+  };
+}
+
 function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
@@ -78,6 +157,9 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const open = new Set<WebSocket>();
   let accepted = 0;
+  let statements = 0;
+  const delayMs = Math.max(0, opts.delayMs ?? 0);
+  const statementDelayMs = Math.max(0, opts.statementDelayMs ?? 0);
 
   const server: Server = createServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain' });
@@ -105,8 +187,13 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
         for (const chunk of pending) tcp.write(chunk);
         pending.length = 0;
       });
+      const count = statementCounter(() => statements++);
+      const toClient = delayedQueue();
+      const toServer = delayedQueue();
       tcp.on('data', (chunk) => {
-        if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+        toClient(delayMs, () => {
+          if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+        });
       });
       tcp.on('error', (err) => {
         log(`ws-proxy: tcp ${target.host}:${target.port}: ${err.message}`);
@@ -121,8 +208,11 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
           : Buffer.isBuffer(data)
             ? data
             : Buffer.from(data);
-        if (connected) tcp.write(chunk);
-        else pending.push(chunk);
+        const held = count(chunk) > 0 ? statementDelayMs : 0;
+        toServer(delayMs + held, () => {
+          if (connected) tcp.write(chunk);
+          else pending.push(chunk);
+        });
       });
       ws.on('close', () => {
         open.delete(ws);
@@ -143,6 +233,7 @@ export function startWsProxy(opts: ProxyOptions = {}): Promise<RunningProxy> {
         url: `ws://${host.includes(':') ? `[${host}]` : host}:${addr.port}/v1`,
         connections: () => open.size,
         total: () => accepted,
+        statements: () => statements,
         close: () =>
           new Promise<void>((done) => {
             for (const ws of open) ws.terminate();

@@ -1,5 +1,5 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import type { Db, Engine } from '../db';
+import type { Db, Engine, Row } from '../db';
 import type { Edge, StreamTableStatus } from '../db/pgtrickle/status';
 
 export type RefreshMode = 'DIFFERENTIAL' | 'FULL';
@@ -87,13 +87,20 @@ export interface PanelMeta {
   lead?: boolean;
 }
 
-/** What a panel's read may use besides the connection. */
-export interface LoadContext {
+/** What a panel's queries may depend on: the engine (columns some versions lack). */
+export interface ReadContext {
   engine: Engine;
-  /** pg_trickle's status rows, read once for every panel of one page or poll. */
-  status(): Promise<StreamTableStatus[]>;
+}
+
+/** What a panel's build may use besides its own rows: reads every panel shares, and the time. */
+export interface BuildContext {
+  engine: Engine;
+  /** pg_trickle's status rows, read once for every panel of one snapshot. */
+  status: readonly StreamTableStatus[];
   /** pg_trickle's dependency edges, read once likewise (the DAG, the trace, freshness). */
-  edges(): Promise<Edge[]>;
+  edges: readonly Edge[];
+  /** When the snapshot was read (the database's clock), ms since the epoch. */
+  nowMs: number;
 }
 
 /** What a panel's drawing may need to know about the page it is on. */
@@ -104,18 +111,24 @@ export interface ViewContext {
   selected?: string;
 }
 
-/** A panel as written: what it reads (through db/) and how it draws what it read. */
-export interface PanelDef<D> extends PanelMeta {
-  load(db: Db, ctx: LoadContext): Promise<D>;
+/**
+ * A panel as written: the queries it reads (named, without parameters: they run together with
+ * every other panel's in one statement, db/snapshot.ts), what it makes of their rows, and how it
+ * draws that.
+ */
+export interface PanelDef<D, R extends string = string> extends PanelMeta {
+  reads: Readonly<Record<R, string>> | ((ctx: ReadContext) => Readonly<Record<R, string>>);
+  build(rows: Readonly<Record<R, Row[]>>, ctx: BuildContext): D;
   render(data: D, view: ViewContext): JSX.Element;
 }
 
 /**
- * A panel with its data type sealed in (see definePanel): only what its own `load` returned can
+ * A panel with its data type sealed in (see definePanel): only what its own `build` made can
  * reach its `render`. One source of truth for the page and its fragments.
  */
 export interface Panel extends PanelMeta {
-  load(db: Db, ctx: LoadContext): Promise<LoadedPanel>;
+  reads(ctx: ReadContext): Readonly<Record<string, string>>;
+  build(rows: Readonly<Record<string, Row[]>>, ctx: BuildContext): LoadedPanel;
 }
 
 /** A panel with the data it read, ready to draw. */

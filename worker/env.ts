@@ -1,5 +1,6 @@
 import type { DbConfig, DbEnv } from '../db';
 import type { Scenario } from '../scenarios/types';
+import type { SnapshotProducer } from './producer';
 
 export interface DashboardEnv extends DbEnv {
   DEFAULT_SCENARIO?: string;
@@ -14,6 +15,10 @@ export interface DashboardEnv extends DbEnv {
   RATE_LIMIT?: string;
   /** 'off' disables edge caching of fragments (to measure what it saves). */
   EDGE_CACHE?: string;
+  /** One snapshot producer per scenario for every data centre (producer.ts). */
+  SNAPSHOTS?: DurableObjectNamespace<SnapshotProducer>;
+  /** Where the producers are placed: a Durable Object location hint near the database. */
+  PRODUCER_LOCATION?: string;
 }
 
 /** What a request's handlers find resolved by the middleware (c.var). */

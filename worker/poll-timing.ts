@@ -19,16 +19,26 @@ const NEXT_REFRESH_IN = 'X-Next-Refresh-In';
 const SERVER_TIME = 'X-Server-Time';
 
 /**
- * Headers for a fragment computed now with `cadence`: it stays fresh until the next pass's data
- * is readable (or briefly, if that pass is already due).
+ * How long data read with `cadence` at `nowMs` stays the latest: until the next pass's data is
+ * readable (or briefly, if that pass is already due); without a steady schedule, `otherwiseMs`.
  */
+export function freshUntilMs(
+  cadence: Cadence | undefined,
+  nowMs: number,
+  otherwiseMs: number,
+): number {
+  if (!cadence) return nowMs + otherwiseMs;
+  const next = nextVisibleMs(cadence);
+  return Math.round(next > nowMs ? next : nowMs + LATE_RECHECK_MS);
+}
+
+/** Headers for a fragment computed now with `cadence`: it stays fresh until the next pass. */
 export function cadenceHeaders(cadence: Cadence | undefined, nowMs: number): [string, string][] {
   if (!cadence) return [];
-  const next = nextVisibleMs(cadence);
   return [
     [READABLE_AT, String(Math.round(cadence.readableMs))],
     [PASS_EVERY, String(Math.round(cadence.periodMs))],
-    [FRESH_UNTIL, String(Math.round(next > nowMs ? next : nowMs + LATE_RECHECK_MS))],
+    [FRESH_UNTIL, String(freshUntilMs(cadence, nowMs, 0))],
   ];
 }
 

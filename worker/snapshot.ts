@@ -1,17 +1,21 @@
-// Everything one page or poll shows for a scenario, read over one connection: the scenario's
-// panels, then pg_trickle's.
-import { type DbConfig, detectEngine, type Engine, withDb } from '../db';
+// Everything one page or poll shows for a scenario: the scenario's panels, then pg_trickle's, read
+// in one statement (one round trip, one snapshot of the data: db/snapshot.ts) as plain data that
+// the producer (producer.ts) hands to every data centre, and drawn there.
+import { type Db, DbError, type DbErrorKind, type Engine, type Row, withDb } from '../db';
+import { type DbConfig, parseDbConfig } from '../db/config';
 import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
+import { detectEngine } from '../db/pgtrickle/engine';
 import {
   type DefiningQuery,
-  type Edge,
-  loadDefiningQuery,
-  loadEdges,
-  loadStatus,
-  type StreamTableStatus,
+  EDGES_SQL,
+  parseEdges,
+  parseStatus,
+  statusSql,
 } from '../db/pgtrickle/status';
-import type { LoadContext, LoadedPanel, Panel, Scenario } from '../scenarios/types';
+import { type Reads, readTogether } from '../db/snapshot';
+import type { BuildContext, LoadedPanel, Panel, Scenario } from '../scenarios/types';
 import { ENGINE_PANELS, enginePanelsFor } from './engine/panels';
+import type { DashboardEnv } from './env';
 
 const DEFAULT_RETENTION_MINUTES = 60;
 
@@ -22,6 +26,22 @@ export const READ_OPTS = {
   applicationName: 'pg_trickle_demo_dashboard',
 };
 
+/** What one snapshot read returns: plain data, the same wherever it is drawn. */
+export interface SnapshotData {
+  scenario: string;
+  engine: Engine;
+  /** The database's clock when the statement began reading, ms since the epoch. */
+  dbNowMs: number;
+  retentionMinutes: number;
+  /** The scheduler's rhythm on the reader's clock; absent without an engine or a steady schedule. */
+  cadence?: Cadence;
+  /** Every read's rows, by `panel.read` (and `~status`, `~edges`, read once for all panels). */
+  rows: Record<string, Row[]>;
+  /** When the statement was sent (the reader's clock), and how long its answer took, ms. */
+  readAtMs: number;
+  readMs: number;
+}
+
 export interface Snapshot {
   scenario: Scenario;
   engine: Engine;
@@ -29,11 +49,10 @@ export interface Snapshot {
   asOf: Date;
   /** The generator's event window, for notes such as "orders in the last 60 min". */
   retentionMinutes: number;
-  /**
-   * The engine's scheduler rhythm on this Worker's clock, read before the panels (so the panels
-   * hold at least the last pass it names). Absent without an engine or a steady schedule.
-   */
+  /** The engine's scheduler rhythm (see SnapshotData). */
   cadence?: Cadence;
+  /** How long the database took to answer the snapshot's statement, ms. */
+  readMs: number;
   /** The panels read, in page order, each with its data. */
   panels: LoadedPanel[];
   /** The deep-linked stream table and its defining query, when asked for. */
@@ -46,64 +65,117 @@ export const allPanels = (scenario: Scenario): readonly Panel[] => [
   ...ENGINE_PANELS,
 ];
 
-export interface SnapshotOptions {
-  /** Read only the panel with this id (a fragment); default: the whole page. */
-  only?: string;
-  /** A stream table whose defining query to read as well (a deep link's ?node=). */
-  node?: string;
+const panelsOf = (scenario: Scenario, engine: Engine) => [
+  ...scenario.panels,
+  ...enginePanelsFor(engine),
+];
+
+const STATUS = '~status';
+const EDGES = '~edges';
+
+/** Every query of the scenario's page, by `panel.read`, plus the reads all panels share. */
+export function snapshotReads(scenario: Scenario, engine: Engine): Reads {
+  const reads: Record<string, string> = {};
+  if (engine.kind !== 'none') {
+    reads[STATUS] = statusSql(engine.features);
+    reads[EDGES] = EDGES_SQL;
+  }
+  for (const panel of panelsOf(scenario, engine)) {
+    for (const [name, sql] of Object.entries(panel.reads({ engine }))) {
+      reads[`${panel.id}.${name}`] = sql;
+    }
+  }
+  return reads;
 }
 
-export async function loadSnapshot(
-  cfg: DbConfig,
+/** Reads a scenario's snapshot over `db` in one statement. */
+export async function readSnapshot(
+  db: Db,
   scenario: Scenario,
-  opts: SnapshotOptions = {},
-): Promise<Snapshot> {
+  engine: Engine,
+): Promise<SnapshotData> {
+  const readAtMs = Date.now();
+  const r = await readTogether(
+    db,
+    snapshotReads(scenario, engine),
+    engine.kind === 'none' ? undefined : RECENT_ENDS_SQL,
+  );
+  const answeredMs = Date.now();
+  const cadence = cadenceHere(r.extra, r.dbNowMs, readAtMs, answeredMs);
+  return {
+    scenario: scenario.id,
+    engine,
+    dbNowMs: r.dbNowMs,
+    retentionMinutes: r.retentionMinutes ?? DEFAULT_RETENTION_MINUTES,
+    ...(cadence ? { cadence } : {}),
+    rows: r.rows,
+    readAtMs,
+    readMs: answeredMs - readAtMs,
+  };
+}
+
+/** A snapshot read here, over a connection of its own (where there is no producer). */
+export function readSnapshotNow(cfg: DbConfig, scenario: Scenario): Promise<SnapshotData> {
   return withDb(
     cfg,
     scenario.database,
-    async (db) => {
-      const engine = await detectEngine(db);
-      // The clock, the event window and the scheduler's recent passes in one round trip, before
-      // the panels (so they hold at least the last pass the cadence names).
-      const sentMs = Date.now();
-      const [t] = await db.query(
-        `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now_ms,
-                (SELECT retention_minutes FROM demo_meta.generator_state) AS retention,
-                ${engine.kind === 'none' ? 'NULL' : RECENT_ENDS_SQL} AS ends`,
-      );
-      const cadence = cadenceHere(t?.ends, Number(t?.now_ms), sentMs, Date.now());
-      // Read once, whichever panels ask (the DAG and the status table both need the status; the
-      // DAG, the trace and freshness the edges).
-      let status: Promise<StreamTableStatus[]> | undefined;
-      let edges: Promise<Edge[]> | undefined;
-      const ctx: LoadContext = {
-        engine,
-        status: () => {
-          status ??= engine.kind === 'none' ? Promise.resolve([]) : loadStatus(db, engine.features);
-          return status;
-        },
-        edges: () => {
-          edges ??= engine.kind === 'none' ? Promise.resolve([]) : loadEdges(db);
-          return edges;
-        },
-      };
-      const panels = [...scenario.panels, ...enginePanelsFor(engine)].filter(
-        (p) => opts.only === undefined || p.id === opts.only,
-      );
-      // One connection answers one query at a time: read the panels in order.
-      const loaded: LoadedPanel[] = [];
-      for (const panel of panels) loaded.push(await panel.load(db, ctx));
-      const nodeDef = opts.node ? await loadDefiningQuery(db, opts.node) : undefined;
-      return {
-        ...(opts.node && nodeDef ? { node: { name: opts.node, def: nodeDef } } : {}),
-        ...(cadence ? { cadence } : {}),
-        scenario,
-        engine,
-        asOf: new Date(Number(t?.now_ms)),
-        retentionMinutes: t?.retention ? Number(t.retention) : DEFAULT_RETENTION_MINUTES,
-        panels: loaded,
-      };
-    },
+    async (db) => readSnapshot(db, scenario, await detectEngine(db)),
     READ_OPTS,
   );
+}
+
+/** The panels drawn from a snapshot's data: all of them, or only the one with id `only`. */
+export function buildSnapshot(
+  scenario: Scenario,
+  data: SnapshotData,
+  opts: { only?: string; node?: { name: string; def: DefiningQuery } } = {},
+): Snapshot {
+  const { engine, rows } = data;
+  const ctx: BuildContext = {
+    engine,
+    status: parseStatus(rows[STATUS] ?? []),
+    edges: parseEdges(rows[EDGES] ?? []),
+    nowMs: data.dbNowMs,
+  };
+  const panels = panelsOf(scenario, engine)
+    .filter((p) => opts.only === undefined || p.id === opts.only)
+    .map((panel) => {
+      const own: Record<string, Row[]> = {};
+      for (const name of Object.keys(panel.reads({ engine }))) {
+        own[name] = rows[`${panel.id}.${name}`] ?? [];
+      }
+      return panel.build(own, ctx);
+    });
+  return {
+    ...(opts.node ? { node: opts.node } : {}),
+    ...(data.cadence ? { cadence: data.cadence } : {}),
+    scenario,
+    engine,
+    asOf: new Date(data.dbNowMs),
+    retentionMinutes: data.retentionMinutes,
+    readMs: data.readMs,
+    panels,
+  };
+}
+
+/** What crosses from a producer to a dashboard: data, or a failure with its kind kept. */
+export type Produced =
+  | { ok: true; data: SnapshotData; computations: number }
+  | { ok: false; kind: DbErrorKind; message: string };
+
+/**
+ * The scenario's latest snapshot data: from its producer where the Worker has one (SNAPSHOTS),
+ * else read here (tests in Node, a Worker deployed without Durable Objects).
+ */
+export async function snapshotData(
+  env: DashboardEnv,
+  scenario: Scenario,
+): Promise<{ data: SnapshotData; computations?: number }> {
+  const ns = env.SNAPSHOTS;
+  if (!ns) return { data: await readSnapshotNow(parseDbConfig(env), scenario) };
+  const hint = env.PRODUCER_LOCATION as DurableObjectLocationHint | undefined;
+  const stub = ns.get(ns.idFromName(scenario.id), hint ? { locationHint: hint } : {});
+  const got = (await stub.latest(scenario.id)) as Produced;
+  if (!got.ok) throw new DbError(got.kind, got.message);
+  return { data: got.data, computations: got.computations };
 }

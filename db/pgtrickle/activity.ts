@@ -1,7 +1,6 @@
 // What pg_trickle's refreshes did: history, efficiency, refreshes per minute, and the advisor's
 // view of them. Read through pg_trickle's API, or the compatibility mode's copy of it.
-import type { Db } from '../client';
-import { DbError } from '../errors';
+import type { Row } from '../client';
 import { num, numOrNull, strOrNull } from '../values';
 import { type EngineFeatures, optionalColumn } from './engine';
 import { whatItDid } from './status';
@@ -59,10 +58,10 @@ export interface AdviceRow {
   reason: string;
 }
 
-export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) {
+/** The latest refreshes that did work. */
+export function historySql(features: EngineFeatures, limit = 12): string {
   // NO_DATA rows (a schedule came round with nothing to do) are noise here.
-  const rows = await db.query(
-    `SELECT st.pgt_name, rh.action, rh.status, rh.rows_inserted, rh.rows_deleted,
+  return `SELECT st.pgt_name, rh.action, rh.status, rh.rows_inserted, rh.rows_deleted,
             ${optionalColumn(features.rowsUpdated, 'rh.rows_updated', 'bigint', 'rows_updated')},
             ${optionalColumn(features.durationMs, 'rh.duration_ms', 'double precision', 'duration_ms')},
             ${optionalColumn(features.refreshReason, 'rh.refresh_reason', 'text', 'reason')},
@@ -76,9 +75,10 @@ export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) 
      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = rh.pgt_id
      WHERE rh.action <> 'NO_DATA'
      ORDER BY rh.refresh_id DESC
-     LIMIT $1`,
-    [limit],
-  );
+     LIMIT ${Math.trunc(limit)}`;
+}
+
+export function parseHistory(rows: readonly Row[]): HistoryRow[] {
   return rows.map(
     (r): HistoryRow => ({
       name: String(r.pgt_name),
@@ -98,15 +98,15 @@ export async function loadHistory(db: Db, features: EngineFeatures, limit = 12) 
   );
 }
 
-export async function loadEfficiency(db: Db, features: EngineFeatures): Promise<EfficiencyRow[]> {
-  const rows = await db.query(
-    `SELECT e.pgt_name, e.refresh_mode, e.total_refreshes, e.diff_count, e.full_count,
+/** pg_trickle's own efficiency summary, per stream table. */
+export const EFFICIENCY_SQL = `SELECT e.pgt_name, e.refresh_mode, e.total_refreshes, e.diff_count, e.full_count,
             e.avg_diff_ms, e.avg_full_ms, e.avg_change_ratio, e.diff_speedup,
             st.effective_refresh_mode, st.topk_limit IS NOT NULL AS topk
      FROM pgtrickle.refresh_efficiency() e
      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_schema = e.pgt_schema AND st.pgt_name = e.pgt_name
-     ORDER BY st.pgt_id`,
-  );
+     ORDER BY st.pgt_id`;
+
+export function parseEfficiency(rows: readonly Row[], features: EngineFeatures): EfficiencyRow[] {
   // Without per-refresh durations the engine's averages are averages of zeros: not shown.
   const timed = (v: unknown) => (features.durationMs ? numOrNull(v) : null);
   return rows.map((r) => ({
@@ -125,9 +125,7 @@ export async function loadEfficiency(db: Db, features: EngineFeatures): Promise<
 }
 
 /** Refreshes per minute by kind over the last 15 minutes, for the efficiency chart. */
-export async function loadSeries(db: Db): Promise<SeriesPoint[]> {
-  const rows = await db.query(
-    `SELECT to_char(m.minute AT TIME ZONE 'UTC', 'HH24:MI') AS minute,
+export const SERIES_SQL = `SELECT to_char(m.minute AT TIME ZONE 'UTC', 'HH24:MI') AS minute,
             count(rh.refresh_id) FILTER (WHERE NOT topk AND rh.action = 'DIFFERENTIAL') AS diff,
             count(rh.refresh_id) FILTER (WHERE NOT topk AND rh.action IN ('FULL', 'REINITIALIZE')) AS full,
             count(rh.refresh_id) FILTER (WHERE topk) AS topk
@@ -140,8 +138,9 @@ export async function loadSeries(db: Db): Promise<SeriesPoint[]> {
        WHERE h.status = 'COMPLETED' AND h.action <> 'NO_DATA'
          AND h.start_time >= date_trunc('minute', now()) - interval '14 minutes'
      ) rh ON rh.start_time >= m.minute AND rh.start_time < m.minute + interval '1 minute'
-     GROUP BY m.minute ORDER BY m.minute`,
-  );
+     GROUP BY m.minute ORDER BY m.minute`;
+
+export function parseSeries(rows: readonly Row[]): SeriesPoint[] {
   return rows.map((r) => ({
     minute: String(r.minute),
     diff: num(r.diff),
@@ -153,29 +152,21 @@ export async function loadSeries(db: Db): Promise<SeriesPoint[]> {
 /**
  * pg_trickle's advisor reads its change buffers, which a read-only role may not see, so the
  * dashboard's role calls it through demo_meta.refresh_mode_advice(), a SECURITY DEFINER wrapper
- * the bootstrap grants to that role alone (db/setup/roles.ts). If that is missing: degrade, not fail.
+ * the bootstrap grants to that role alone (db/setup/roles.ts). Where this role may not call it
+ * (EngineFeatures.advisor), the panel says so instead of failing the whole read.
  */
-export async function loadAdvice(db: Db): Promise<{ advice: AdviceRow[]; error: string | null }> {
-  try {
-    const rows = await db.query(
-      `SELECT pgt_name, current_mode, effective_mode, recommended_mode, confidence, reason
-       FROM demo_meta.refresh_mode_advice()`,
-    );
-    return {
-      advice: rows.map((r) => ({
-        name: String(r.pgt_name),
-        currentMode: String(r.current_mode),
-        effectiveMode: strOrNull(r.effective_mode),
-        recommended: String(r.recommended_mode),
-        confidence: String(r.confidence),
-        reason: String(r.reason),
-      })),
-      error: null,
-    };
-  } catch (err) {
-    if (err instanceof DbError && (err.kind === 'permission' || err.kind === 'undefined_object')) {
-      return { advice: [], error: 'the advisor is not available to this read-only role' };
-    }
-    throw err;
-  }
+export const ADVICE_SQL = `SELECT pgt_name, current_mode, effective_mode, recommended_mode, confidence, reason
+       FROM demo_meta.refresh_mode_advice()`;
+
+export const ADVICE_UNAVAILABLE = 'the advisor is not available to this read-only role';
+
+export function parseAdvice(rows: readonly Row[]): AdviceRow[] {
+  return rows.map((r) => ({
+    name: String(r.pgt_name),
+    currentMode: String(r.current_mode),
+    effectiveMode: strOrNull(r.effective_mode),
+    recommended: String(r.recommended_mode),
+    confidence: String(r.confidence),
+    reason: String(r.reason),
+  }));
 }

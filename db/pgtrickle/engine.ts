@@ -16,6 +16,11 @@ export interface EngineFeatures {
   requestedMode: boolean;
   /** History accepts initiated_by = 'SCHEDULER_FUSED' (0.68+); without it fused cycles vanish. */
   fusedRecorded: boolean;
+  /**
+   * This role may call demo_meta.refresh_mode_advice() (the bootstrap's wrapper around the
+   * engine's advisor): the demo's grant, not the engine's, asked of the catalog all the same.
+   */
+  advisor: boolean;
 }
 
 /** Which engine maintains the stream tables in a database. */
@@ -31,6 +36,7 @@ export const NO_FEATURES: EngineFeatures = {
   refreshReason: false,
   requestedMode: false,
   fusedRecorded: false,
+  advisor: false,
 };
 
 export const featuresOf = (engine: Engine): EngineFeatures =>
@@ -62,7 +68,9 @@ export async function detectEngine(db: Db): Promise<Engine> {
                     AND NOT a.attisdropped) AS cols,
             EXISTS (SELECT 1 FROM pg_constraint
                     WHERE conrelid = to_regclass('pgtrickle.pgt_refresh_history')
-                      AND pg_get_constraintdef(oid) LIKE '%SCHEDULER_FUSED%') AS fused`,
+                      AND pg_get_constraintdef(oid) LIKE '%SCHEDULER_FUSED%') AS fused,
+            coalesce(has_function_privilege(
+              to_regprocedure('demo_meta.refresh_mode_advice()'), 'EXECUTE'), false) AS advisor`,
     [FEATURE_COLUMNS],
   );
   if (!row?.ext && !row?.has_compat) return { kind: 'none' };
@@ -73,6 +81,7 @@ export async function detectEngine(db: Db): Promise<Engine> {
     refreshReason: cols.has('pgt_refresh_history.refresh_reason'),
     requestedMode: cols.has('pgt_stream_tables.requested_refresh_mode'),
     fusedRecorded: Boolean(row.fused),
+    advisor: Boolean(row.advisor),
   };
   if (row.ext) return { kind: 'pg_trickle', version: String(row.ext), features };
   const [compat] = await db.query('SELECT version FROM pgtrickle_compat.installed');

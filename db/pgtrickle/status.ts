@@ -1,8 +1,8 @@
 // What pg_trickle says about each stream table: its status and latest refresh, what that refresh
 // really did, what it reads (the DAG's edges), and its query as stored. Read through pg_trickle's
 // API, or the compatibility mode's copy of it; the engine panels and the engine suite use these.
-import type { Db } from '../client';
-import { num, numOrNull, quoteIdent, strOrNull } from '../values';
+import type { Db, Row } from '../client';
+import { num, numOrNull, strOrNull } from '../values';
 import { type EngineFeatures, optionalColumn } from './engine';
 
 /** pg_trickle names tables in public unqualified in some places, qualified in others. */
@@ -63,14 +63,21 @@ export function refreshDid(s: StreamTableStatus): string | null {
   return whatItDid(s.topK, s.effectiveMode, s.lastAction);
 }
 
-export async function loadStatus(db: Db, features: EngineFeatures): Promise<StreamTableStatus[]> {
-  const rows = await db.query(
-    `SELECT s.name, s.status, s.refresh_mode, s.schedule, s.is_populated, s.consecutive_errors,
+/**
+ * Every stream table's status and latest refresh that did work, with the rows it holds (counted:
+ * the tables are small, and an estimate from pg_class would lag; query_to_xml counts each table
+ * named by the catalog inside this one statement).
+ */
+export function statusSql(features: EngineFeatures): string {
+  return `SELECT s.name, s.status, s.refresh_mode, s.schedule, s.is_populated, s.consecutive_errors,
             st.effective_refresh_mode, st.topk_limit IS NOT NULL AS topk,
             ${optionalColumn(features.requestedMode, 'st.requested_refresh_mode', 'text', 'requested_mode')},
             ${optionalColumn(features.refreshReason, 'st.refresh_reason', 'text', 'reason')},
             extract(epoch FROM now() - h.end_time) AS age_s, h.action, h.rows_inserted,
-            h.rows_updated, h.rows_deleted, h.duration_ms
+            h.rows_updated, h.rows_deleted, h.duration_ms,
+            (xpath('/row/n/text()', query_to_xml(
+               format('SELECT count(*) AS n FROM %I.%I', st.pgt_schema, st.pgt_name),
+               false, true, '')))[1]::text::bigint AS rows_held
      FROM pgtrickle.pgt_status() s
      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_schema || '.' || st.pgt_name = s.name
      LEFT JOIN LATERAL (
@@ -80,12 +87,10 @@ export async function loadStatus(db: Db, features: EngineFeatures): Promise<Stre
        FROM pgtrickle.pgt_refresh_history rh
        WHERE rh.pgt_id = st.pgt_id AND rh.action <> 'NO_DATA' AND rh.status = 'COMPLETED'
        ORDER BY rh.refresh_id DESC LIMIT 1) h ON true
-     ORDER BY st.pgt_id`,
-  );
-  const held = await rowCounts(
-    db,
-    rows.map((r) => String(r.name)),
-  );
+     ORDER BY st.pgt_id`;
+}
+
+export function parseStatus(rows: readonly Row[]): StreamTableStatus[] {
   return rows.map((r) => ({
     name: unqualify(r.name),
     status: String(r.status),
@@ -97,28 +102,14 @@ export async function loadStatus(db: Db, features: EngineFeatures): Promise<Stre
     schedule: strOrNull(r.schedule),
     isPopulated: Boolean(r.is_populated),
     consecutiveErrors: num(r.consecutive_errors),
-    lastRefreshAgeS: r.age_s === null ? null : Math.max(0, num(r.age_s)),
+    lastRefreshAgeS: r.age_s === null || r.age_s === undefined ? null : Math.max(0, num(r.age_s)),
     lastAction: strOrNull(r.action),
     lastRowsInserted: numOrNull(r.rows_inserted),
     lastRowsUpdated: numOrNull(r.rows_updated),
     lastRowsDeleted: numOrNull(r.rows_deleted),
     lastDurationMs: numOrNull(r.duration_ms),
-    rowsHeld: held.get(String(r.name)) ?? null,
+    rowsHeld: numOrNull(r.rows_held),
   }));
-}
-
-/**
- * How many rows each stream table holds, counted (the tables are small; an estimate from
- * pg_class would lag). Names come from pg_trickle's catalog as schema.name.
- */
-async function rowCounts(db: Db, qualified: string[]): Promise<Map<string, number>> {
-  if (qualified.length === 0) return new Map();
-  const parts = qualified.map((q, i) => {
-    const [schema, name] = q.includes('.') ? q.split('.', 2) : ['public', q];
-    return `SELECT $${i + 1}::text AS name, count(*) AS n FROM ${quoteIdent(schema ?? 'public')}.${quoteIdent(name ?? q)}`;
-  });
-  const rows = await db.query(parts.join(' UNION ALL '), qualified);
-  return new Map(rows.map((r) => [String(r.name), num(r.n)]));
 }
 
 export interface Edge {
@@ -152,18 +143,21 @@ export function streamLevels(
   return level;
 }
 
-export async function loadEdges(db: Db): Promise<Edge[]> {
-  const rows = await db.query(
-    `SELECT s.pgt_name AS target, d.source_relid::regclass::text AS source, d.source_type
+/** pg_trickle's dependency edges: which stream table reads which table. */
+export const EDGES_SQL = `SELECT s.pgt_name AS target, d.source_relid::regclass::text AS source, d.source_type
      FROM pgtrickle.pgt_dependencies d
      JOIN pgtrickle.pgt_stream_tables s ON s.pgt_id = d.pgt_id
-     ORDER BY s.pgt_id, source`,
-  );
-  return rows.map((r) => ({
+     ORDER BY s.pgt_id, source`;
+
+export const parseEdges = (rows: readonly Row[]): Edge[] =>
+  rows.map((r) => ({
     target: String(r.target),
     source: unqualify(r.source),
     sourceType: String(r.source_type),
   }));
+
+export async function loadEdges(db: Db): Promise<Edge[]> {
+  return parseEdges(await db.query(EDGES_SQL));
 }
 
 export interface DefiningQuery {

@@ -6,7 +6,7 @@
 // changed rows. Where an upstream refresh changed nothing, the change stops there: nothing to
 // pass on. The same walk, over every generator tick of the last minutes, gives each stream
 // table's freshness.
-import type { Db } from '../client';
+import type { Db, Row } from '../client';
 import { num, numOrNull, strOrNull } from '../values';
 import type { EngineFeatures } from './engine';
 import { type Edge, streamLevels } from './status';
@@ -132,7 +132,14 @@ const changeOf = (r: Record<string, unknown>): TracedChange => ({
   events: num(r.events),
 });
 
+export const parseChanges = (rows: readonly Row[]): TracedChange[] => rows.map(changeOf);
+
 const CHANGE_COLUMNS = `id, extract(epoch FROM at) * 1000 AS at_ms, source, kind, label, tables, events`;
+const WORTH_FOLLOWING = `kind <> 'tick'`;
+
+/** The latest change worth following (a visitor's or a moment), as one row or none. */
+export const LATEST_CHANGE_SQL = `SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events
+     WHERE ${WORTH_FOLLOWING} ORDER BY at DESC LIMIT 1`;
 
 /** A visitor's change by id, or the latest one worth following (a visitor's or a moment). */
 export async function loadChange(
@@ -141,15 +148,38 @@ export async function loadChange(
 ): Promise<TracedChange | undefined> {
   const [row] =
     which === 'latest'
-      ? await db.query(
-          `SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events
-           WHERE kind <> 'tick' ORDER BY at DESC LIMIT 1`,
-        )
+      ? await db.query(LATEST_CHANGE_SQL)
       : await db.query(`SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events WHERE id = $1`, [
           which.id,
         ]);
   return row ? changeOf(row) : undefined;
 }
+
+/**
+ * Completed refreshes that did work, started in [from, to) (SQL timestamp expressions of the
+ * code's own, or bind parameters), oldest first.
+ */
+function refreshesSql(features: EngineFeatures, from: string, to: string): string {
+  const updated = features.rowsUpdated ? ' + coalesce(rh.rows_updated, 0)' : '';
+  return `SELECT rh.refresh_id, st.pgt_name AS name, extract(epoch FROM rh.start_time) * 1000 AS start_ms,
+            extract(epoch FROM rh.end_time) * 1000 AS end_ms, rh.action,
+            rh.rows_inserted + rh.rows_deleted${updated} AS rows
+     FROM pgtrickle.pgt_refresh_history rh
+     JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = rh.pgt_id
+     WHERE rh.status = 'COMPLETED' AND rh.action <> 'NO_DATA'
+       AND rh.start_time >= ${from} AND rh.start_time < ${to}
+     ORDER BY rh.start_time, rh.refresh_id`;
+}
+
+export const parseRefreshes = (rows: readonly Row[]): RefreshRow[] =>
+  rows.map((r) => ({
+    id: num(r.refresh_id),
+    name: String(r.name),
+    startMs: num(r.start_ms),
+    endMs: num(r.end_ms),
+    action: strOrNull(r.action) ?? '',
+    rows: numOrNull(r.rows),
+  }));
 
 /** Completed refreshes that did work, started in [fromMs, toMs), oldest first. */
 export async function loadRefreshes(
@@ -158,34 +188,25 @@ export async function loadRefreshes(
   fromMs: number,
   toMs: number,
 ): Promise<RefreshRow[]> {
-  const updated = features.rowsUpdated ? ' + coalesce(rh.rows_updated, 0)' : '';
-  const rows = await db.query(
-    `SELECT rh.refresh_id, st.pgt_name AS name, extract(epoch FROM rh.start_time) * 1000 AS start_ms,
-            extract(epoch FROM rh.end_time) * 1000 AS end_ms, rh.action,
-            rh.rows_inserted + rh.rows_deleted${updated} AS rows
-     FROM pgtrickle.pgt_refresh_history rh
-     JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = rh.pgt_id
-     WHERE rh.status = 'COMPLETED' AND rh.action <> 'NO_DATA'
-       AND rh.start_time >= to_timestamp($1 / 1000.0) AND rh.start_time < to_timestamp($2 / 1000.0)
-     ORDER BY rh.start_time, rh.refresh_id`,
-    [fromMs, toMs],
-  );
-  return rows.map((r) => ({
-    id: num(r.refresh_id),
-    name: String(r.name),
-    startMs: num(r.start_ms),
-    endMs: num(r.end_ms),
-    action: strOrNull(r.action) ?? '',
-    rows: numOrNull(r.rows),
-  }));
+  const sql = refreshesSql(features, 'to_timestamp($1 / 1000.0)', 'to_timestamp($2 / 1000.0)');
+  return parseRefreshes(await db.query(sql, [fromMs, toMs]));
+}
+
+/** The refreshes that may pick up the latest change worth following (`followS` after it). */
+export function latestChangeRefreshesSql(features: EngineFeatures, followS: number): string {
+  const at = `(SELECT max(at) FROM demo_meta.traced_events WHERE ${WORTH_FOLLOWING})`;
+  return refreshesSql(features, at, `${at} + make_interval(secs => ${Math.trunc(followS)})`);
 }
 
 /** Generator ticks (and moments) of the last `seconds`, oldest first, for freshness. */
-export async function loadRecentChanges(db: Db, seconds: number): Promise<TracedChange[]> {
-  const rows = await db.query(
-    `SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events
-     WHERE source = 'generator' AND at > now() - make_interval(secs => $1) ORDER BY at`,
-    [seconds],
-  );
-  return rows.map(changeOf);
+export const recentChangesSql = (seconds: number): string =>
+  `SELECT ${CHANGE_COLUMNS} FROM demo_meta.traced_events
+     WHERE source = 'generator' AND at > now() - make_interval(secs => ${Math.trunc(seconds)})
+     ORDER BY at`;
+
+/** The refreshes that may pick up those ticks: from the first of them until now. */
+export function recentRefreshesSql(features: EngineFeatures, seconds: number): string {
+  const first = `(SELECT min(at) FROM demo_meta.traced_events
+       WHERE source = 'generator' AND at > now() - make_interval(secs => ${Math.trunc(seconds)}))`;
+  return refreshesSql(features, first, `clock_timestamp() + interval '1 second'`);
 }

@@ -11,12 +11,12 @@ export const kpis = definePanel({
   title: 'Store at a glance',
   note: 'orders in the {window}',
   lead: true,
-  async load(db) {
-    const [r] = await db.query(
-      `SELECT COALESCE(SUM(order_count), 0) AS orders, COALESCE(SUM(total_spent), 0) AS revenue,
+  reads: {
+    row: `SELECT COALESCE(SUM(order_count), 0) AS orders, COALESCE(SUM(total_spent), 0) AS revenue,
               COUNT(*) FILTER (WHERE order_count > 0) AS active_customers, COUNT(*) AS customers
        FROM customer_stats`,
-    );
+  },
+  build({ row: [r] }) {
     return {
       orders: num(r?.orders),
       revenue: num(r?.revenue),
@@ -56,11 +56,11 @@ export const categoryRevenue = definePanel({
   title: 'Revenue by Category',
   note: `${WINDOW_NOTE} · stream table category_revenue`,
   chart: 'bar',
-  async load(db): Promise<CategoryRow[]> {
-    const rows = await db.query(
-      `SELECT category_id, category_name, order_count, units_sold, revenue, avg_price, unique_customers
+  reads: {
+    rows: `SELECT category_id, category_name, order_count, units_sold, revenue, avg_price, unique_customers
        FROM category_revenue ORDER BY revenue DESC, category_name`,
-    );
+  },
+  build({ rows }): CategoryRow[] {
     return rows.map((r) => ({
       id: num(r.category_id),
       name: String(r.category_name),
@@ -146,13 +146,12 @@ export const catalogPriceImpact = definePanel({
   title: 'Catalog Price Impact',
   note: 'stream table catalog_price_impact (5s) · reprices change one row of 15',
   span: 2,
-  async load(db) {
-    return db.query(
-      `SELECT product_name, category_name, base_price, current_price, price_delta, pct_change,
+  reads: {
+    rows: `SELECT product_name, category_name, base_price, current_price, price_delta, pct_change,
               price_last_updated
        FROM catalog_price_impact ORDER BY abs(pct_change) DESC, product_name`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Record<string, unknown>[]) {
     const changed = (r: Record<string, unknown>) => num(r.pct_change) !== 0;
     return (

@@ -13,13 +13,13 @@ export const kpis = definePanel({
   title: 'Risk book at a glance',
   note: 'trades in the {window} · positions, P&L and VaR flow through 10 levels',
   lead: true,
-  async load(db) {
-    const [r] = await db.query(
-      `SELECT (SELECT count(*) FROM net_positions) AS positions,
+  reads: {
+    row: `SELECT (SELECT count(*) FROM net_positions) AS positions,
               (SELECT sum(gross_exposure) FROM portfolio_pnl) AS exposure,
               (SELECT sum(pnl) FROM portfolio_pnl) AS pnl,
               (SELECT sum(portfolio_var_95pct) FROM portfolio_var) AS var`,
-    );
+  },
+  build({ row: [r] }) {
     return {
       positions: num(r?.positions),
       exposure: num(r?.exposure),
@@ -51,12 +51,11 @@ export const breaches = definePanel({
   note: 'stream table breach_dashboard (L10, the end of the 10-level chain)',
   span: 2,
   chart: 'bar',
-  async load(db) {
-    return db.query(
-      `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio, capital_status
+  reads: {
+    rows: `SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio, capital_status
        FROM breach_dashboard ORDER BY rank`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Row[]) {
     const fixed = [...rows].sort((a, b) => s(a.portfolio_name).localeCompare(s(b.portfolio_name)));
     return (
@@ -99,15 +98,14 @@ export const sectors = definePanel({
   title: 'Sector Exposure',
   note: 'stream table sector_exposure (L5: positions of the portfolios in portfolio_pnl); % of book computed when read',
   chart: 'bar',
-  async load(db) {
-    return db.query(
-      // The share of the book is computed here, when read: stored in the stream table, it would
-      // rewrite every sector (and every level below) on every price tick.
-      `SELECT sector_id, sector, position_count, net_exposure, gross_exposure, concentration_tier,
+  reads: {
+    // The share of the book is computed here, when read: stored in the stream table, it would
+    // rewrite every sector (and every level below) on every price tick.
+    rows: `SELECT sector_id, sector, position_count, net_exposure, gross_exposure, concentration_tier,
               100 * gross_exposure / NULLIF(SUM(gross_exposure) OVER (), 0) AS pct_of_book
        FROM sector_exposure ORDER BY gross_exposure DESC, sector`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Row[]) {
     const fixed = [...rows].sort((a, b) => num(a.sector_id) - num(b.sector_id));
     return (
@@ -182,13 +180,12 @@ export const prices = definePanel({
   title: 'Live Price Snapshot',
   note: 'stream table price_snapshot (2s) · one instrument of 30 moves each second',
   span: 2,
-  async load(db) {
-    return db.query(
-      `SELECT symbol, name, sector, asset_class, bid, ask, mid, drift_pct,
+  reads: {
+    rows: `SELECT symbol, name, sector, asset_class, bid, ask, mid, drift_pct,
               updated_at = max(updated_at) OVER () AND count(*) OVER (PARTITION BY updated_at) = 1 AS latest
        FROM price_snapshot ORDER BY symbol`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Row[]) {
     const px = (v: unknown) => num(v).toFixed(2);
     return (

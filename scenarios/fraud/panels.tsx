@@ -14,8 +14,10 @@ export const kpis = definePanel({
   title: 'Fraud detection at a glance',
   note: 'transactions in the {window} · stream table alert_summary',
   lead: true,
-  async load(db) {
-    const rows = await db.query('SELECT risk_level, txn_count FROM alert_summary');
+  reads: {
+    rows: 'SELECT risk_level, txn_count FROM alert_summary',
+  },
+  build({ rows }) {
     const by = Object.fromEntries(rows.map((r) => [s(r.risk_level), num(r.txn_count)]));
     return { low: by.LOW ?? 0, medium: by.MEDIUM ?? 0, high: by.HIGH ?? 0 };
   },
@@ -73,13 +75,12 @@ export const leaderboard = definePanel({
   title: 'Merchant Risk Leaderboard',
   note: 'stream table top_risky_merchants (L3, reads risk_scores)',
   chart: 'bar',
-  async load(db) {
-    return db.query(
-      `SELECT merchant_name, merchant_category, total_txns, high_risk_count, medium_risk_count,
+  reads: {
+    rows: `SELECT merchant_name, merchant_category, total_txns, high_risk_count, medium_risk_count,
               risk_rate_pct
        FROM top_risky_merchants ORDER BY risk_rate_pct DESC, merchant_name LIMIT 8`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Row[]) {
     const fixed = [...rows].sort((a, b) => s(a.merchant_name).localeCompare(s(b.merchant_name)));
     return (
@@ -140,12 +141,11 @@ export const categories = definePanel({
   title: 'Category volume',
   note: 'transactions in the {window} · stream table category_volume (1s)',
   chart: 'doughnut',
-  async load(db) {
-    return db.query(
-      `SELECT category, txn_count, total_volume, avg_txn_amount, unique_users, active_merchants
+  reads: {
+    rows: `SELECT category, txn_count, total_volume, avg_txn_amount, unique_users, active_merchants
        FROM category_volume ORDER BY category`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Row[]) {
     return (
       <>
@@ -175,14 +175,13 @@ export const tiers = definePanel({
   id: 'merchant-tiers',
   title: 'Merchant Tier Stats',
   note: 'stream table merchant_tier_stats (5s) · a rotation changes one row of 15',
-  async load(db) {
-    return db.query(
-      `SELECT merchant_name, category, merchant_tier, risk_score, tier_last_changed,
+  reads: {
+    rows: `SELECT merchant_name, category, merchant_tier, risk_score, tier_last_changed,
               tier_last_changed = max(tier_last_changed) OVER ()
                 AND count(*) OVER (PARTITION BY tier_last_changed) = 1 AS latest
        FROM merchant_tier_stats ORDER BY risk_score DESC, merchant_name`,
-    );
   },
+  build: (r) => r.rows,
   render(rows: Row[]) {
     return (
       <Table
@@ -229,10 +228,10 @@ export const summary = definePanel({
   id: 'alert-summary',
   title: 'Alert Summary',
   note: 'stream table alert_summary (L3, reads risk_scores)',
-  async load(db) {
-    const rows = await db.query(
-      'SELECT risk_level, txn_count, total_amount, avg_amount, last_seen_at FROM alert_summary',
-    );
+  reads: {
+    rows: 'SELECT risk_level, txn_count, total_amount, avg_amount, last_seen_at FROM alert_summary',
+  },
+  build({ rows }) {
     return LEVELS.map((l) => rows.find((r) => r.risk_level === l)).filter(
       (r): r is Row => r !== undefined,
     );
@@ -261,14 +260,14 @@ export const riskByCategory = definePanel({
   title: 'Risk distribution by category',
   note: 'transactions in the {window} · stream table risk_scores, grouped when read',
   chart: 'bar',
-  async load(db) {
-    const rows = await db.query(
-      `SELECT merchant_category AS category,
+  reads: {
+    rows: `SELECT merchant_category AS category,
               count(*) FILTER (WHERE risk_level = 'LOW') AS low,
               count(*) FILTER (WHERE risk_level = 'MEDIUM') AS medium,
               count(*) FILTER (WHERE risk_level = 'HIGH') AS high
        FROM risk_scores GROUP BY merchant_category ORDER BY merchant_category`,
-    );
+  },
+  build({ rows }) {
     return rows.map((r) => ({
       category: s(r.category),
       low: num(r.low),

@@ -1,7 +1,10 @@
 // The panel kit every dashboard panel is written with, the scenarios' and pg_trickle's alike:
 // definePanel ties a panel's read to its drawing, tablePanel is the common one-query table, and
 // `col` gives the columns one dialect.
-import type { Db } from '../../db';
+import type { Row } from '../../db';
+
+export type { Row };
+
 import { num, strOrNull } from '../../db/values';
 import type { LoadedPanel, Panel, PanelDef } from '../types';
 import { fmt } from './format';
@@ -12,17 +15,16 @@ export interface TypedPanel<D> extends Panel {
   show(data: D): LoadedPanel;
 }
 
-export function definePanel<D>(def: PanelDef<D>): TypedPanel<D> {
-  const { load, render, ...meta } = def;
+export function definePanel<D, R extends string = string>(def: PanelDef<D, R>): TypedPanel<D> {
+  const { reads, build, render, ...meta } = def;
   const panel: TypedPanel<D> = {
     ...meta,
     show: (data) => ({ panel, data, render: (view) => render(data, view) }),
-    load: async (db, ctx) => panel.show(await load(db, ctx)),
+    reads: (ctx) => (typeof reads === 'function' ? reads(ctx) : reads),
+    build: (rows, ctx) => panel.show(build(rows as Readonly<Record<R, Row[]>>, ctx)),
   };
   return panel;
 }
-
-export type Row = Record<string, unknown>;
 
 /** The common panel: one read-only query, its rows as a table. */
 export function tablePanel(def: {
@@ -35,9 +37,10 @@ export function tablePanel(def: {
   empty?: string;
 }): TypedPanel<Row[]> {
   const { sql, columns, empty, ...meta } = def;
-  return definePanel<Row[]>({
+  return definePanel({
     ...meta,
-    load: (db: Db) => db.query(sql),
+    reads: { rows: sql },
+    build: (r) => r.rows,
     render: (rows) => <Table rows={rows} columns={columns} {...(empty ? { empty } : {})} />,
   });
 }

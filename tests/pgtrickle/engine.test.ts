@@ -15,7 +15,7 @@ import {
   TABLE_COLUMNS,
 } from '../../db/pgtrickle/api';
 import { refreshDue } from '../../db/pgtrickle/maintenance';
-import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
+import { type Edge, loadDefiningQuery, type StreamTableStatus } from '../../db/pgtrickle/status';
 import { loadChange } from '../../db/pgtrickle/trace';
 import { bootstrapScenario } from '../../db/setup/bootstrap';
 import { rolePasswords, workerConfigs } from '../../db/setup/roles';
@@ -25,7 +25,7 @@ import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../../local/ws-
 import { scenarios } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
 import { traceChange } from '../../worker/engine/trace';
-import { allPanels, loadSnapshot } from '../../worker/snapshot';
+import { allPanels, buildSnapshot, readSnapshotNow } from '../../worker/snapshot';
 import { checkDependencyTree } from '../dependency-tree';
 import { expectedEngineMode } from '../expected-modes';
 import '../../local/driver';
@@ -292,7 +292,10 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
   it('answers every dashboard read as demo_reader: panels, status, DAG, history, efficiency, advisor, SQL, try-it queries', async () => {
     for (const s of copies) {
       const last = s.streamTables[s.streamTables.length - 1]?.name as string;
-      const snap = await loadSnapshot(reader, s, { node: last });
+      const def0 = await withDb(reader, s.database, (db) => loadDefiningQuery(db, last));
+      const snap = buildSnapshot(s, await readSnapshotNow(reader, s), {
+        ...(def0 ? { node: { name: last, def: def0 } } : {}),
+      });
       expect(snap.engine.kind, s.id).toBe('pg_trickle');
       const data = (id: string) => snap.panels.find((p) => p.panel.id === id)?.data;
       const status = data('status') as StreamTableStatus[];

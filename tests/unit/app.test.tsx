@@ -7,10 +7,10 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../local/driver';
 import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
 import { scenarios } from '../../scenarios';
+import app from '../../worker/app';
 import { cached, type EdgeCache } from '../../worker/cache';
 import { layoutDag } from '../../worker/engine/dag';
 import type { DashboardEnv } from '../../worker/env';
-import app from '../../worker/index';
 import { FRESH_UNTIL } from '../../worker/poll-timing';
 
 // A port nothing listens on: the database and its proxy are "unreachable" here.

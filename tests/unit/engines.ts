@@ -8,6 +8,7 @@ export const ALL_FEATURES: EngineFeatures = {
   refreshReason: true,
   requestedMode: true,
   fusedRecorded: true,
+  advisor: true,
 };
 
 /** What 0.67.0 records (and what a missing engine offers). */

@@ -46,6 +46,7 @@ function snapshot(engine: Engine, panels: LoadedPanel[], scenario: Scenario = ec
     engine,
     asOf: new Date('2026-11-25T10:00:00Z'),
     retentionMinutes: 60,
+    readMs: 12,
     panels: [...panels, statusPanel.show(status)],
   };
 }

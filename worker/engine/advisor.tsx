@@ -1,15 +1,30 @@
 // pg_trickle's refresh mode advisor, read through the demo's SECURITY DEFINER wrapper.
-import { type AdviceRow, loadAdvice } from '../../db/pgtrickle/activity';
+
+import type { Engine } from '../../db';
+import {
+  ADVICE_SQL,
+  ADVICE_UNAVAILABLE,
+  type AdviceRow,
+  parseAdvice,
+} from '../../db/pgtrickle/activity';
+import { NO_ROWS_SQL } from '../../db/snapshot';
 import { definePanel } from '../../scenarios/shared/panel';
 import { type Column, Table } from '../../scenarios/shared/ui';
 import { shortMode } from './format';
 import { CompatNotice, nameCell } from './notes';
 
-export const advisorPanel = definePanel<{ advice: AdviceRow[]; error: string | null }>({
+/** Whether this role may call the advisor's wrapper (else the panel says so, not an error). */
+const mayAsk = (engine: Engine) => engine.kind !== 'none' && engine.features.advisor;
+
+export const advisorPanel = definePanel<{ advice: AdviceRow[]; error: string | null }, 'advice'>({
   id: 'advisor',
   title: 'Refresh mode advisor',
   note: 'pgtrickle.recommend_refresh_mode()',
-  load: (db) => loadAdvice(db),
+  reads: ({ engine }) => ({ advice: mayAsk(engine) ? ADVICE_SQL : NO_ROWS_SQL }),
+  build: ({ advice }, { engine }) =>
+    mayAsk(engine)
+      ? { advice: parseAdvice(advice), error: null }
+      : { advice: [], error: ADVICE_UNAVAILABLE },
   render: ({ advice, error }, { engine }) => {
     // One reason for every table (as in compatibility mode) is said once, not in every row.
     const reasons = new Set(advice.map((a) => a.reason));

@@ -113,7 +113,8 @@ export const dagPanel = definePanel<DagData>({
   lead: true,
   note: 'from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL',
   span: 2,
-  load: async (_db, ctx) => ({ status: await ctx.status(), edges: await ctx.edges() }),
+  reads: {},
+  build: (_rows, ctx) => ({ status: [...ctx.status], edges: [...ctx.edges] }),
   render: (d, view) => {
     const layout = layoutDag(d.status, d.edges);
     const sel = view.selected ? { selected: view.selected } : {};

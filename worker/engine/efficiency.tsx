@@ -1,9 +1,11 @@
 // Refreshes per minute by kind, and per table the engine's efficiency figures, where they exist.
 import type { Engine } from '../../db';
 import {
+  EFFICIENCY_SQL,
   type EfficiencyRow,
-  loadEfficiency,
-  loadSeries,
+  parseEfficiency,
+  parseSeries,
+  SERIES_SQL,
   type SeriesPoint,
 } from '../../db/pgtrickle/activity';
 import { featuresOf } from '../../db/pgtrickle/engine';
@@ -47,15 +49,19 @@ function efficiencyColumns(engine: Engine): Column<EfficiencyRow>[] {
   ];
 }
 
-export const efficiencyPanel = definePanel<{ rows: EfficiencyRow[]; series: SeriesPoint[] }>({
+export const efficiencyPanel = definePanel<
+  { rows: EfficiencyRow[]; series: SeriesPoint[] },
+  'rows' | 'series'
+>({
   id: 'efficiency',
   title: 'Refresh efficiency',
   note: 'pgtrickle.refresh_efficiency() · refreshes per minute, last 15 min',
   chart: 'line',
   span: 2,
-  load: async (db, ctx) => ({
-    rows: await loadEfficiency(db, featuresOf(ctx.engine)),
-    series: await loadSeries(db),
+  reads: { rows: EFFICIENCY_SQL, series: SERIES_SQL },
+  build: (r, ctx) => ({
+    rows: parseEfficiency(r.rows, featuresOf(ctx.engine)),
+    series: parseSeries(r.series),
   }),
   render: ({ rows, series }, { engine }) => (
     <>

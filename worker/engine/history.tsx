@@ -1,5 +1,5 @@
 // The latest refreshes, newest first, with what each one did where the record says otherwise.
-import { type HistoryRow, loadHistory } from '../../db/pgtrickle/activity';
+import { type HistoryRow, historySql, parseHistory } from '../../db/pgtrickle/activity';
 import { featuresOf } from '../../db/pgtrickle/engine';
 import { fmt } from '../../scenarios/shared/format';
 import { definePanel } from '../../scenarios/shared/panel';
@@ -41,12 +41,13 @@ const historyColumns: Column<HistoryRow>[] = [
   { label: 'By', cell: (r) => r.initiatedBy?.toLowerCase() ?? '—', className: () => 'muted' },
 ];
 
-export const historyPanel = definePanel<HistoryRow[]>({
+export const historyPanel = definePanel<HistoryRow[], 'rows'>({
   id: 'history',
   title: 'Refresh history',
   span: 2,
   note: 'pgtrickle.pgt_refresh_history, newest first, NO_DATA rows left out',
-  load: (db, ctx) => loadHistory(db, featuresOf(ctx.engine)),
+  reads: ({ engine }) => ({ rows: historySql(featuresOf(engine)) }),
+  build: (r) => parseHistory(r.rows),
   render: (rows, { engine }) => (
     <>
       <Table

@@ -61,7 +61,8 @@ export const statusPanel = definePanel<StreamTableStatus[]>({
   title: 'Stream tables',
   note: 'pgtrickle.pgt_status() and pgt_refresh_history',
   span: 2,
-  load: (_db, ctx) => ctx.status(),
+  reads: {},
+  build: (_rows, ctx) => [...ctx.status],
   render: (rows, { engine, scenario }) => (
     <>
       <CompatNotice engine={engine}>

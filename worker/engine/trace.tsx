@@ -7,9 +7,14 @@ import { type Edge, loadEdges, streamLevels } from '../../db/pgtrickle/status';
 import {
   dependencyOrder,
   followChange,
-  loadChange,
-  loadRecentChanges,
+  LATEST_CHANGE_SQL,
+  latestChangeRefreshesSql,
   loadRefreshes,
+  parseChanges,
+  parseRefreshes,
+  type RefreshRow,
+  recentChangesSql,
+  recentRefreshesSql,
   type TracedChange,
   type TraceStep,
 } from '../../db/pgtrickle/trace';
@@ -33,24 +38,29 @@ export interface Trace {
 
 const streamNames = (edges: readonly Edge[]) => [...new Set(edges.map((e) => e.target))];
 
-export async function traceChange(
-  db: Db,
-  engine: Engine,
+/** A change followed through the DAG, from refreshes already read (pure). */
+export function traceOf(
   change: TracedChange,
-  /** The dependency edges, where the caller has read them already. */
-  known?: readonly Edge[],
-): Promise<Trace> {
-  const edges = known ?? (await loadEdges(db));
+  edges: readonly Edge[],
+  refreshes: readonly RefreshRow[],
+  nowMs: number,
+): Trace {
   const order = dependencyOrder(streamNames(edges), edges);
-  const at = change.at.getTime();
-  const refreshes = await loadRefreshes(db, featuresOf(engine), at, at + FOLLOW_S * 1000);
   const level = streamLevels(order, edges);
   const steps = followChange(change, order, edges, refreshes).map((s) => ({
     ...s,
     level: level.get(s.name) ?? 1,
   }));
-  const ageS = Math.max(0, (Date.now() - at) / 1000);
+  const ageS = Math.max(0, (nowMs - change.at.getTime()) / 1000);
   return { change, steps, complete: !steps.some((s) => s.state === 'waiting'), ageS };
+}
+
+/** A change followed through the DAG, read now (one visitor's action: /fragments/follow). */
+export async function traceChange(db: Db, engine: Engine, change: TracedChange): Promise<Trace> {
+  const edges = await loadEdges(db);
+  const at = change.at.getTime();
+  const refreshes = await loadRefreshes(db, featuresOf(engine), at, at + FOLLOW_S * 1000);
+  return traceOf(change, edges, refreshes, Date.now());
 }
 
 function stepText(s: TraceStep): string {
@@ -100,14 +110,18 @@ export function TraceView(props: { trace: Trace | undefined; mine?: boolean }) {
   );
 }
 
-export const tracePanel = definePanel<Trace | undefined>({
+export const tracePanel = definePanel<Trace | undefined, 'change' | 'refreshes'>({
   id: 'trace',
   title: 'Follow a change',
   note: 'the latest burst, sale, reprice or visitor action, from pgtrickle.pgt_refresh_history: when each table picked it up',
   lead: true,
-  load: async (db, ctx) => {
-    const change = await loadChange(db, 'latest');
-    return change ? traceChange(db, ctx.engine, change, await ctx.edges()) : undefined;
+  reads: ({ engine }) => ({
+    change: LATEST_CHANGE_SQL,
+    refreshes: latestChangeRefreshesSql(featuresOf(engine), FOLLOW_S),
+  }),
+  build: (r, ctx) => {
+    const [change] = parseChanges(r.change);
+    return change ? traceOf(change, ctx.edges, parseRefreshes(r.refreshes), ctx.nowMs) : undefined;
   },
   render: (t) => <TraceView trace={t} />,
 });
@@ -123,23 +137,21 @@ interface NodeFreshness {
 /** Seconds of generator ticks the freshness panel covers. */
 const FRESHNESS_WINDOW_S = 180;
 
-export const freshnessPanel = definePanel<NodeFreshness[]>({
+export const freshnessPanel = definePanel<NodeFreshness[], 'changes' | 'refreshes'>({
   id: 'freshness',
   title: 'Freshness per stream table',
   note: 'each generator tick of the last 3 min followed through the DAG: seconds from the write to the refresh that picked it up',
   chart: 'bar',
-  load: async (db, ctx) => {
-    const changes = await loadRecentChanges(db, FRESHNESS_WINDOW_S);
-    const first = changes[0];
-    if (!first) return [];
-    const edges = await ctx.edges();
+  reads: ({ engine }) => ({
+    changes: recentChangesSql(FRESHNESS_WINDOW_S),
+    refreshes: recentRefreshesSql(featuresOf(engine), FRESHNESS_WINDOW_S),
+  }),
+  build: (r, ctx) => {
+    const changes = parseChanges(r.changes);
+    if (changes.length === 0) return [];
+    const { edges } = ctx;
     const order = dependencyOrder(streamNames(edges), edges);
-    const refreshes = await loadRefreshes(
-      db,
-      featuresOf(ctx.engine),
-      first.at.getTime(),
-      Date.now() + 1000,
-    );
+    const refreshes = parseRefreshes(r.refreshes);
     const ms = new Map<string, number[]>(order.map((n) => [n, []]));
     for (const c of changes) {
       for (const s of followChange(c, order, edges, refreshes)) {

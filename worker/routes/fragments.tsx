@@ -10,7 +10,7 @@ import { FOLLOW_S, TraceView, traceChange } from '../engine/trace';
 import type { Dashboard } from '../env';
 import { nameParam, nodeParam } from '../middleware';
 import { cadenceHeaders, withPollHint } from '../poll-timing';
-import { allPanels, loadSnapshot, READ_OPTS } from '../snapshot';
+import { allPanels, buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
 import { PanelBody } from '../views/chrome';
 import { SqlBody, TryResult } from '../views/explore';
 import { AllFragments, viewOf } from '../views/page';
@@ -102,12 +102,13 @@ export const fragmentRoutes = new Hono<Dashboard>()
     return cached(key, 1000, compute, edgeOpts(c));
   })
   /**
-   * Panel fragments, shared by every visitor of a scenario: cached at the edge until the engine's
-   * next refresh (at most 1.9 s) and computed once per key however many pollers ask at once. Each
-   * answer tells the page when the next refresh lands (poll-timing.ts).
+   * Panel fragments, shared by every visitor of a scenario: drawn from the scenario's producer's
+   * latest snapshot (producer.ts: read once per pass for every data centre), cached at the edge
+   * until the engine's next refresh (at most 1.9 s) and drawn once per key however many pollers
+   * ask at once. Each answer tells the page when the next refresh lands (poll-timing.ts).
    */
   .get('/:panel', async (c) => {
-    const { scenario, db } = c.var;
+    const { scenario } = c.var;
     const id = c.req.param('panel');
     const ids = allPanels(scenario).map((p) => p.id);
     if (id !== 'all' && !ids.includes(id)) {
@@ -115,7 +116,8 @@ export const fragmentRoutes = new Hono<Dashboard>()
       throw new HTTPException(404, { message: `Unknown panel. Valid panels: ${valid}.` });
     }
     const compute = async () => {
-      const snapshot = await loadSnapshot(db, scenario, id === 'all' ? {} : { only: id });
+      const { data } = await snapshotData(c.env, scenario);
+      const snapshot = buildSnapshot(scenario, data, id === 'all' ? {} : { only: id });
       for (const [name, value] of cadenceHeaders(snapshot.cadence, Date.now())) {
         c.header(name, value);
       }

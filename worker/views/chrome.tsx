@@ -32,6 +32,28 @@ export function AsOf(props: { asOf: Date; oob?: boolean }) {
   );
 }
 
+/** A read slower than this is said on the page: the data is late because the database is slow. */
+export const SLOW_READ_MS = 1000;
+
+/**
+ * Beside the time: "database slow" when the snapshot's read took long (the page still shows the
+ * latest data it has; a database that does not answer at all is the banner's "unreachable").
+ */
+export function ReadSpeed(props: { readMs: number; oob?: boolean }) {
+  const slow = props.readMs >= SLOW_READ_MS;
+  return (
+    <span
+      id="read-speed"
+      class="read-speed"
+      data-slow={slow ? 'true' : 'false'}
+      hidden={!slow}
+      hx-swap-oob={swapOob(props.oob)}
+    >
+      {slow ? `database slow: the last read took ${(props.readMs / 1000).toFixed(1)} s` : ''}
+    </span>
+  );
+}
+
 /** A panel's inner body: the part a poll replaces. The chart canvas stays outside it. */
 export function PanelBody(props: { loaded: LoadedPanel; view: ViewContext; oob?: boolean }) {
   return (

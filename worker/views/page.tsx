@@ -3,7 +3,7 @@ import type { LoadedPanel, Scenario, ViewContext } from '../../scenarios/types';
 import { dagIsTall } from '../engine/dag';
 import type { Snapshot } from '../snapshot';
 import { ActionButtons } from './actions';
-import { AsOf, EngineBadge, PanelBody, Section } from './chrome';
+import { AsOf, EngineBadge, PanelBody, ReadSpeed, Section } from './chrome';
 import { SqlBody, TryCards } from './explore';
 
 export function pollUrl(scenario: Scenario): string {
@@ -26,6 +26,7 @@ export function AllFragments(props: { snapshot: Snapshot }) {
     <>
       <EngineBadge engine={snapshot.engine} oob />
       <AsOf asOf={snapshot.asOf} oob />
+      <ReadSpeed readMs={snapshot.readMs} oob />
       {snapshot.panels.map((loaded) => (
         <PanelBody loaded={loaded} view={view} oob />
       ))}
@@ -123,6 +124,7 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
       <aside class="live-pill" aria-label="Live updates">
         <span class="dot" aria-hidden="true" />
         <AsOf asOf={snapshot.asOf} />
+        <ReadSpeed readMs={snapshot.readMs} />
         <button type="button" id="pause" aria-pressed="false">
           Pause
         </button>

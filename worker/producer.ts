@@ -1,0 +1,135 @@
+// One snapshot producer per scenario for the whole network: a Durable Object (placed near the
+// database with a location hint) that reads the scenario's snapshot once per scheduler pass, just
+// after the pass's data is readable, over a connection it keeps, and hands the same data to every
+// data centre's dashboard. Database work is then one statement per pass per scenario, however
+// many visitors poll and wherever they are. It reads only while someone is watching: after
+// IDLE_MS without a request it closes its connection and stops until asked again; a cold or
+// restarted producer reads on its first request.
+import { DurableObject } from 'cloudflare:workers';
+import { type Connection, DbError, type Engine, openDb } from '../db';
+import { parseDbConfig } from '../db/config';
+import { detectEngine } from '../db/pgtrickle/engine';
+import { findScenario } from '../scenarios';
+import type { Scenario } from '../scenarios/types';
+import type { DashboardEnv } from './env';
+import { freshUntilMs, POLL_MS } from './poll-timing';
+import { type Produced, READ_OPTS, readSnapshot, type SnapshotData } from './snapshot';
+
+/** With nobody asking for this long, the producer stops reading. */
+const IDLE_MS = 30_000;
+/** The engine (version, catalog columns) is asked again this often, not on every pass. */
+const ENGINE_RECHECK_MS = 60_000;
+/**
+ * A request that finds a read under way waits this long for it before taking the copy at hand
+ * (a slow database slows the data, never the page).
+ */
+const WAIT_FOR_READ_MS = 600;
+/** After reads start failing, the copy at hand is still shown this long past its time. */
+const FAILED_GRACE_MS = 2000;
+/** After a failed read, the next try. */
+const RETRY_MS = 1000;
+/** Without a steady schedule to follow, a read every poll interval. */
+const UNSCHEDULED_MS = POLL_MS;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class SnapshotProducer extends DurableObject<DashboardEnv> {
+  private scenario: Scenario | undefined;
+  private current: { data: SnapshotData; dueMs: number } | undefined;
+  private reading: Promise<SnapshotData> | undefined;
+  private failure: DbError | undefined;
+  private conn: Connection | undefined;
+  private engine: { engine: Engine; atMs: number } | undefined;
+  private askedAtMs = 0;
+  /** Reads made since this object started (for tests and the bench). */
+  private computations = 0;
+
+  /** The scenario's latest snapshot: read now if there is none or the next pass is due. */
+  async latest(scenarioId: string): Promise<Produced> {
+    const scenario = findScenario(scenarioId);
+    if (!scenario) return { ok: false, kind: 'invalid_input', message: 'unknown scenario' };
+    this.scenario = scenario;
+    this.askedAtMs = Date.now();
+    try {
+      const cur = this.current;
+      if (!cur) {
+        await this.read();
+      } else if (Date.now() >= cur.dueMs) {
+        // Due (the alarm may be about to read): join one read, never start a second.
+        await Promise.race([this.read(), sleep(WAIT_FOR_READ_MS)]);
+      }
+      await this.keepReading();
+    } catch {
+      // Said below, unless the copy at hand is still recent enough to show.
+    }
+    const cur = this.current;
+    const failure = this.failure;
+    if (!cur || (failure && Date.now() - cur.dueMs > FAILED_GRACE_MS)) {
+      const e = failure ?? new DbError('internal', 'no snapshot');
+      return { ok: false, kind: e.kind, message: e.message };
+    }
+    return { ok: true, data: cur.data, computations: this.computations };
+  }
+
+  /** Reads when the next pass's data is readable, while someone is watching. */
+  override async alarm(): Promise<void> {
+    if (!this.scenario || Date.now() - this.askedAtMs > IDLE_MS) {
+      await this.stop();
+      return;
+    }
+    try {
+      await this.read();
+    } catch {
+      // Tried again soon; requests meanwhile get the copy at hand.
+    }
+    await this.keepReading();
+  }
+
+  private async keepReading(): Promise<void> {
+    const at = this.current && !this.failure ? this.current.dueMs : Date.now() + RETRY_MS;
+    const set = await this.ctx.storage.getAlarm();
+    if (set === null || set > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** One read at a time, whoever asks (the alarm, or requests when a read is due). */
+  private read(): Promise<SnapshotData> {
+    this.reading ??= (async () => {
+      try {
+        const data = await this.readOnce();
+        this.computations++;
+        this.current = { data, dueMs: freshUntilMs(data.cadence, Date.now(), UNSCHEDULED_MS) };
+        this.failure = undefined;
+        return data;
+      } catch (err) {
+        this.failure = err instanceof DbError ? err : new DbError('internal', String(err));
+        throw this.failure;
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
+  }
+
+  private async readOnce(): Promise<SnapshotData> {
+    const scenario = this.scenario as Scenario;
+    if (!this.conn || this.conn.broken) {
+      await this.conn?.close();
+      this.conn = undefined;
+      this.conn = await openDb(parseDbConfig(this.env), scenario.database, {
+        ...READ_OPTS,
+        applicationName: 'pg_trickle_demo_producer',
+      });
+    }
+    const { db } = this.conn;
+    if (!this.engine || Date.now() - this.engine.atMs > ENGINE_RECHECK_MS) {
+      this.engine = { engine: await detectEngine(db), atMs: Date.now() };
+    }
+    return readSnapshot(db, scenario, this.engine.engine);
+  }
+
+  private async stop(): Promise<void> {
+    await this.conn?.close();
+    this.conn = undefined;
+    this.engine = undefined;
+  }
+}
