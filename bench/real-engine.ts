@@ -11,21 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { detectEngine, withDb } from '../db';
 import { ROOT } from '../local/paths';
 import { setupAll } from '../local/scenario-setup';
-import { dbVars, roleConfigs, startDatabase } from '../local/stack';
-import { startWrangler } from '../local/wrangler';
+import { roleConfigs, startDatabase } from '../local/stack';
 import { findScenario } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import '../local/driver';
 import { durations, durationsFromLog } from './measure/engine-durations';
 import { financeLevels } from './measure/engine-levels';
 import type { RealEngineResults, Summary } from './measure/engine-types';
-import {
-  measureVisitorFreshness,
-  VISITOR_METHOD,
-  visitorLine,
-  visitorResult,
-  visitorTable,
-} from './measure/visitor-freshness';
+import { measureNetwork, networkMarkdown } from './measure/network';
 import { round } from './stats';
 
 export type { RealEngineResults } from './measure/engine-types';
@@ -37,35 +30,32 @@ const SECTION = '## Real pg_trickle';
 export async function runRealEngineBench(url: string): Promise<RealEngineResults> {
   const log = (m: string) => console.log(`[bench:engine] ${m}`);
   const database = await startDatabase({ databaseUrl: url });
-  const dash = { stop: async () => {} } as { stop(): Promise<void>; url?: string };
   try {
     await setupAll(database.cfg);
     const engine = await withDb(database.cfg, 'ecommerce_demo', detectEngine);
     if (engine.kind !== 'pg_trickle') throw new Error(`${url} has no pg_trickle (${engine.kind})`);
     log(`pg_trickle ${engine.version}`);
     const roles = roleConfigs(database.cfg);
-    Object.assign(
-      dash,
-      await startWrangler({ vars: { ...dbVars(roles.reader), RATE_LIMIT: 'off' } }),
-    );
     const benchStart = new Date();
-    const SECONDS = Number(process.env.BENCH_FRESHNESS_SECONDS ?? 150);
-    const freshness = [];
-    for (const visitors of [1, 200]) {
-      log(`freshness: ${visitors} visitor(s), orders for ${SECONDS} s, page in Chromium`);
-      const r = visitorResult(
-        await measureVisitorFreshness({
-          dashboardUrl: dash.url as string,
-          writerCfg: roles.writer,
-          readerCfg: roles.reader,
-          visitors,
-          seconds: SECONDS,
-        }),
-        3000,
+    const settings = await withDb(database.cfg, 'postgres', async (c) => {
+      const [r] = await c.query(
+        `SELECT current_setting('server_version') AS server,
+                current_setting('pg_trickle.scheduler_interval_ms', true) AS interval_ms,
+                current_setting('pg_trickle.parallel_refresh_mode', true) AS parallel`,
       );
-      log(visitorLine(r));
-      freshness.push(r);
-    }
+      return {
+        server: String(r?.server),
+        schedulerIntervalMs: r?.interval_ms === null ? null : String(r?.interval_ms),
+        parallelRefreshMode: r?.parallel === null ? null : String(r?.parallel),
+      };
+    });
+    const network = await measureNetwork({
+      db: database,
+      roles,
+      engine: `pg_trickle ${engine.version}`,
+      seconds: Number(process.env.BENCH_FRESHNESS_SECONDS ?? 60),
+      log,
+    });
     const RUN_S = Number(process.env.BENCH_LEVELS_SECONDS ?? 180);
     log(`finance levels: the generator for ${RUN_S} s`);
     const levels = await financeLevels(database.cfg, roles.writer, RUN_S);
@@ -85,13 +75,13 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       engine: `pg_trickle ${engine.version}`,
       measuredAt: new Date().toISOString(),
       machine: `${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-      freshness,
+      settings,
+      network,
       financeLevels: levels,
       ...(engineLog ? { engineLog } : {}),
       durations: dur,
     };
   } finally {
-    await dash.stop();
     await database.stop();
   }
 }
@@ -100,18 +90,15 @@ const fmtS = (s: Summary) =>
   `${round(s.p50, 0)} | ${round(s.p95, 0)} | ${round(s.p99, 0)} | ${round(s.min, 0)}–${round(s.max, 0)}`;
 
 export function realEngineMarkdown(r: RealEngineResults): string[] {
-  const f = r.freshness;
+  const s = r.settings;
   const lines = [
     SECTION,
     '',
-    `Measured ${r.measuredAt.slice(0, 10)} on **${r.engine}** (built from its source beside the project, PostgreSQL 18.6, \`shared_preload_libraries = pg_trickle\`, trigger-based capture, fused refresh off), ${r.machine}, with \`PGTRICKLE_BENCH_URL=… npm run bench:engine\`. The dashboard Worker ran in wrangler dev as demo_reader, events were written as demo_writer through our proxy, on one machine with the server.`,
+    `Measured ${r.measuredAt.slice(0, 10)} on **${r.engine}** (built from its source beside the project, PostgreSQL ${s.server} as the server reports itself, \`shared_preload_libraries = pg_trickle\`, trigger-based capture, fused refresh off, \`scheduler_interval_ms = ${s.schedulerIntervalMs ?? 'n/a'}\`, \`parallel_refresh_mode = ${s.parallelRefreshMode ?? 'n/a'}\`), ${r.machine}, with \`PGTRICKLE_BENCH_URL=… npm run bench:engine\`. The dashboards ran in wrangler dev as demo_reader, events were written as demo_writer through our proxy, on one machine with the server.`,
     '',
-    '### Freshness as a visitor sees it',
+    '### Freshness and database load at a distance',
     '',
-    VISITOR_METHOD,
-    '',
-    ...visitorTable(f),
-    '',
+    ...networkMarkdown(r.network),
     `### Finance, level by level (the generator for ${r.financeLevels.runSeconds} s, ${r.financeLevels.ticks} ticks)`,
     '',
     'Rows changed per refresh = updated + the greater of inserted and deleted, as the engine recorded them; ratio = that over the rows the table holds.',

@@ -7,13 +7,14 @@ import { ROOT } from '../local/paths';
 import type { Section } from './measure/section';
 import { round } from './stats';
 
-export function machineInfo(startedAt: number) {
+/** Where the figures come from; `postgres` as the server reports itself. */
+export function machineInfo(startedAt: number, postgres: string) {
   return {
     date: new Date().toISOString(),
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     memoryGiB: round(totalmem() / 2 ** 30, 0),
     node: process.version,
-    postgres: 'embedded PostgreSQL 18.4, compatibility mode (no pg_trickle)',
+    postgres,
     totalBenchSeconds: round((Date.now() - startedAt) / 1000, 0),
   };
 }
@@ -25,7 +26,7 @@ export function writeReport(machine: ReturnType<typeof machineInfo>, sections: S
   const md = [
     '# Benchmark results',
     '',
-    `Measured ${machine.date.slice(0, 10)} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.postgres}. Re-run with \`npm run bench\` (about ${Math.ceil(machine.totalBenchSeconds / 60)} min); raw figures in [results.json](results.json). Medians and percentiles; min–max where runs repeat. Every section but the last is **compatibility mode** (full refresh, no pg_trickle) on one small machine; the last, "Real pg_trickle", was measured on the extension and says which version.`,
+    `Measured ${machine.date.slice(0, 10)} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.postgres}. Re-run with \`npm run bench\` (about ${Math.ceil(machine.totalBenchSeconds / 60)} min); raw figures in [results.json](results.json). Medians and percentiles; min–max where runs repeat. Every section but the last is **compatibility mode** (full refresh, no pg_trickle) on one small machine, everything on loopback unless a table says the database was at a distance; the last, "Real pg_trickle", was measured on the extension and says which version.`,
     '',
     ...sections.flatMap((s) => s.markdown),
   ].join('\n');

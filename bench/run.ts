@@ -3,16 +3,14 @@
 // One module per measurement in measure/; report.ts writes bench/results.json and RESULTS.md.
 // Figures are medians and percentiles with min–max; these machines are noisy, so compare
 // ratios, not absolutes.
-import type { DbConfig } from '../db';
+import { withDb } from '../db';
 import { setupAll } from '../local/scenario-setup';
 import { dbVars, roleConfigs, startDatabase } from '../local/stack';
 import { startWrangler } from '../local/wrangler';
-import { type RunningProxy, startWsProxy } from '../local/ws-proxy';
 import { measureActions } from './measure/action-trace';
-import { measureDbLoad } from './measure/db-load';
 import { measureHeadroom } from './measure/headroom';
-import { measureLocalFreshness } from './measure/local-freshness';
-import type { Section } from './measure/section';
+import { measureNetwork, networkMarkdown } from './measure/network';
+import { compatScheduler, type Section } from './measure/section';
 import { measureServing } from './measure/serving';
 import { measureStartup } from './measure/startup';
 import { measureWeight } from './measure/weight';
@@ -30,55 +28,58 @@ await setupAll(db.cfg);
 const bootstrapMs = Date.now() - tb;
 log(`bootstrap of all three scenarios: ${bootstrapMs} ms`);
 
-// Two dashboards, each behind a proxy of its own that counts its database sessions: one with
-// the edge cache, one without.
 const roles = roleConfigs(db.cfg);
-const proxyOn = await startWsProxy();
-const proxyOff = await startWsProxy();
-const via = (cfg: DbConfig, proxy: RunningProxy) => ({ ...cfg, DB_WS_PROXY: proxy.url });
-const [dashOn, dashOff] = await Promise.all([
-  startWrangler({ vars: { ...dbVars(via(roles.reader, proxyOn)), RATE_LIMIT: 'off' } }),
-  startWrangler({
-    vars: { ...dbVars(via(roles.reader, proxyOff)), RATE_LIMIT: 'off', EDGE_CACHE: 'off' },
-  }),
-]);
+const server = await withDb(db.cfg, 'postgres', async (c) => {
+  const [r] = await c.query('SHOW server_version');
+  return `embedded PostgreSQL ${String(r?.server_version)}, compatibility mode (no pg_trickle)`;
+});
 
-sections.push(
-  await measureLocalFreshness({
-    writerCfg: roles.writer,
-    readerCfg: roles.reader,
-    dashboardUrl: dashOn.url,
+// The engine's side, as the generator drives it in compatibility mode: a pass every second.
+const stop = { done: false };
+const scheduler = compatScheduler(roles.writer, 'ecommerce_demo', stop);
+try {
+  const network = await measureNetwork({
+    db,
+    roles,
+    engine: 'compatibility mode',
+    seconds: Number(process.env.BENCH_FRESHNESS_SECONDS ?? 60),
     log,
-  }),
-);
+  });
+  sections.push({
+    key: 'network',
+    results: network,
+    markdown: [
+      '## Freshness and database load at a distance (compatibility mode)',
+      '',
+      ...networkMarkdown(network),
+    ],
+  });
+} finally {
+  stop.done = true;
+  await scheduler;
+}
 sections.push(
   await measureActions({ writerCfg: roles.writer, readerCfg: roles.reader, n: 25, log }),
 );
-sections.push(await measureServing({ dashboardUrl: dashOn.url, log }));
-sections.push(
-  await measureDbLoad({
-    writerCfg: roles.writer,
-    cacheOn: { url: dashOn.url, proxy: proxyOn },
-    cacheOff: { url: dashOff.url, proxy: proxyOff },
-    log,
-  }),
-);
-sections.push(await measureWeight({ dashboardUrl: dashOn.url, log }));
-await Promise.all([dashOn.stop(), dashOff.stop()]);
-await proxyOn.close();
-await proxyOff.close();
+// One dashboard for what a single data centre serves.
+const dash = await startWrangler({ vars: { ...dbVars(roles.reader), RATE_LIMIT: 'off' } });
+sections.push(await measureServing({ dashboardUrl: dash.url, log }));
+sections.push(await measureWeight({ dashboardUrl: dash.url, log }));
+await dash.stop();
 
 const headroom = await measureHeadroom({ adminCfg: db.cfg, log });
 await db.stop();
 // Start-up runs npm run dev itself (a cluster of its own), once the bench's is gone.
 sections.push(await measureStartup({ bootstrapMs, log }), headroom);
 
-const md = writeReport(machineInfo(t0), sections);
+const md = writeReport(machineInfo(t0, server), sections);
 // The real engine's section: measured now when a server is given, else the last one kept.
 const engineUrl = process.env.PGTRICKLE_BENCH_URL;
 const lastEngine = lastRealEngineResults();
 if (engineUrl) await benchRealEngine(engineUrl);
-else if (lastEngine) writeRealEngineSection(lastEngine);
+else if (lastEngine?.network) writeRealEngineSection(lastEngine);
+else if (lastEngine)
+  log('bench/real-engine.json predates the network tables: run npm run bench:engine');
 console.log(`\n${md}`);
 log('wrote bench/results.json and bench/RESULTS.md');
 process.exit(0);

@@ -4,6 +4,7 @@
 // window and the scheduler's recent passes come in the same row.
 import type { Db, Row } from './client';
 import { DbError } from './errors';
+import { ENGINE_SQL, type Engine, engineFrom } from './pgtrickle/engine';
 import { quoteIdent } from './values';
 
 /**
@@ -19,6 +20,8 @@ export interface ReadTogether {
   retentionMinutes: number | null;
   /** What the extra scalar column named `extra` held (e.g. the scheduler's recent pass ends). */
   extra: unknown;
+  /** The engine as the same statement found it (ENGINE_SQL's row). */
+  engine: Engine;
   /** Each read's rows, by name; a JSON value, so numbers are numbers and times are ISO text. */
   rows: Record<string, Row[]>;
 }
@@ -37,6 +40,7 @@ export function statementFor(reads: Reads, extra = 'NULL'): string {
     `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS db_now_ms`,
     `(SELECT retention_minutes FROM demo_meta.generator_state) AS retention`,
     `${extra} AS extra`,
+    `(SELECT row_to_json(e) FROM (${ENGINE_SQL}) e) AS engine`,
     ...columns,
   ].join(',\n       ');
 }
@@ -55,6 +59,7 @@ export async function readTogether(db: Db, reads: Reads, extra?: string): Promis
     retentionMinutes:
       row.retention === null || row.retention === undefined ? null : Number(row.retention),
     extra: row.extra,
+    engine: engineFrom(row.engine as Record<string, unknown> | undefined),
     rows,
   };
 }

@@ -26,9 +26,10 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // The browser is unpacked once, here, before any test worker could race to do it.
   process.env.CHROMIUM_PATH = await chromiumPath();
-  const db = await startDatabase({});
+  // DB_DELAY_MS: the Workers reach the database that far away in each direction.
+  const db = await startDatabase({ delayMs: Number(process.env.DB_DELAY_MS ?? 0) });
   await setupAll(db.cfg);
-  const roles = roleConfigs(db.cfg);
+  const roles = roleConfigs(db.workersCfg);
   // One dev registry for this stack: the dashboard's GENERATOR binding finds this generator.
   const registry = devRegistry();
   const [dashboard, generator] = await Promise.all([

@@ -17,8 +17,6 @@ import { type Produced, READ_OPTS, readSnapshot, type SnapshotData } from './sna
 
 /** With nobody asking for this long, the producer stops reading. */
 const IDLE_MS = 30_000;
-/** The engine (version, catalog columns) is asked again this often, not on every pass. */
-const ENGINE_RECHECK_MS = 60_000;
 /**
  * A request that finds a read under way waits this long for it before taking the copy at hand
  * (a slow database slows the data, never the page).
@@ -39,7 +37,8 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
   private reading: Promise<SnapshotData> | undefined;
   private failure: DbError | undefined;
   private conn: Connection | undefined;
-  private engine: { engine: Engine; atMs: number } | undefined;
+  /** Asked once per connection; each read's statement says whether it is still so. */
+  private engine: Engine | undefined;
   private askedAtMs = 0;
   /** Reads made since this object started (for tests and the bench). */
   private computations = 0;
@@ -121,10 +120,10 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
       });
     }
     const { db } = this.conn;
-    if (!this.engine || Date.now() - this.engine.atMs > ENGINE_RECHECK_MS) {
-      this.engine = { engine: await detectEngine(db), atMs: Date.now() };
-    }
-    return readSnapshot(db, scenario, this.engine.engine);
+    this.engine ??= await detectEngine(db);
+    const data = await readSnapshot(db, scenario, this.engine);
+    this.engine = data.engineNow;
+    return data;
   }
 
   private async stop(): Promise<void> {

@@ -40,6 +40,11 @@ export interface SnapshotData {
   /** When the statement was sent (the reader's clock), and how long its answer took, ms. */
   readAtMs: number;
   readMs: number;
+  /**
+   * The engine as the statement found it: where it differs from `engine` (an upgrade, the
+   * extension installed), the reader's next read uses it.
+   */
+  engineNow: Engine;
 }
 
 export interface Snapshot {
@@ -111,6 +116,7 @@ export async function readSnapshot(
     rows: r.rows,
     readAtMs,
     readMs: answeredMs - readAtMs,
+    engineNow: r.engine,
   };
 }
 

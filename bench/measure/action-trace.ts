@@ -22,7 +22,8 @@ export interface ActionLevels {
     reached: number;
     /** Actions whose change stopped above it (an upstream refresh changed no row). */
     stopped: number;
-    ms: ReturnType<typeof summary>;
+    /** Null where no action's change reached it. */
+    ms: ReturnType<typeof summary> | null;
   }[];
 }
 
@@ -63,9 +64,11 @@ export async function measureActionLevels(opts: {
         if (!trace?.complete) continue;
         n++;
         for (const s of trace.steps) {
+          if (s.state === 'unaffected') continue;
           level.set(s.name, s.level);
           if (s.state === 'reached' && s.ms !== null)
             ms.set(s.name, [...(ms.get(s.name) ?? []), s.ms]);
+          if (s.state === 'stopped') stopped.set(s.name, (stopped.get(s.name) ?? 0) + 1);
         }
         break;
       }
@@ -74,21 +77,28 @@ export async function measureActionLevels(opts: {
     stop.done = true;
     await loop;
   }
-  const levels = [...ms.entries()]
-    .map(([table, v]) => ({
-      level: level.get(table) ?? 0,
-      table,
-      reached: v.length,
-      stopped: stopped.get(table) ?? 0,
-      ms: summary(v),
-    }))
+  // Every table a change was meant to reach, picked up or not (a level that nothing reached
+  // stays in the table, with its count of changes that stopped above it).
+  const levels = [...level.keys()]
+    .map((table) => {
+      const v = ms.get(table) ?? [];
+      return {
+        level: level.get(table) ?? 0,
+        table,
+        reached: v.length,
+        stopped: stopped.get(table) ?? 0,
+        ms: v.length ? summary(v) : null,
+      };
+    })
     .sort((a, b) => a.level - b.level || a.table.localeCompare(b.table));
   opts.log(`action ${scenario.id}/${opts.action}: ${n} traced, ${levels.length} tables`);
   return { scenario: scenario.id, action: opts.action, engine: engineLabel(engine), n, levels };
 }
 
 const row = (x: ActionLevels['levels'][number]) =>
-  `| L${x.level} | ${x.table} | ${x.reached} | ${x.stopped} | ${round(x.ms.p50, 0)} | ${round(x.ms.p95, 0)} | ${round(x.ms.p99, 0)} | ${round(x.ms.min, 0)}–${round(x.ms.max, 0)} |`;
+  x.ms
+    ? `| L${x.level} | ${x.table} | ${x.reached} | ${x.stopped} | ${round(x.ms.p50, 0)} | ${round(x.ms.p95, 0)} | ${round(x.ms.p99, 0)} | ${round(x.ms.min, 0)}–${round(x.ms.max, 0)} |`
+    : `| L${x.level} | ${x.table} | 0 | ${x.stopped} | — | — | — | — |`;
 
 export function actionMarkdown(runs: ActionLevels[]): string[] {
   return runs.flatMap((r) => [

@@ -1,7 +1,7 @@
 // What the real-engine benchmark records (bench/real-engine.json).
 import type { summary } from '../stats';
 import type { LogDurations } from './engine-durations';
-import type { VisitorFreshnessResult } from './visitor-freshness';
+import type { NetworkResults } from './network';
 
 export type Summary = ReturnType<typeof summary>;
 
@@ -9,7 +9,13 @@ export interface RealEngineResults {
   engine: string;
   measuredAt: string;
   machine: string;
-  freshness: VisitorFreshnessResult[];
+  /** The server and the engine's scheduler settings, read from the server. */
+  settings: {
+    server: string;
+    schedulerIntervalMs: string | null;
+    parallelRefreshMode: string | null;
+  };
+  network: NetworkResults;
   financeLevels: {
     runSeconds: number;
     ticks: number;

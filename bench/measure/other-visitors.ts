@@ -5,7 +5,7 @@
 // browser does and drain the body without decoding it: their CPU is the measuring machine's, where
 // real visitors' browsers are elsewhere. node:http rather than fetch for the same reason: undici's
 // fetch cost 2.2 ms of CPU per answer here against 0.5 ms, on two cores shared with the server.
-//   node --import tsx bench/measure/other-visitors.ts <url> <n>
+//   node --import tsx bench/measure/other-visitors.ts <url>[,<url>…] <n>  (spread over the urls)
 import { spawn } from 'node:child_process';
 import { Agent, get, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -63,12 +63,15 @@ async function visitor(url: string) {
   }
 }
 
-/** Starts `n` other visitors in a child process; the returned function stops them. */
-export function startOtherVisitors(url: string, n: number): () => Promise<void> {
+/**
+ * Starts `n` other visitors in a child process, spread over `urls` (one data centre each); the
+ * returned function stops them.
+ */
+export function startOtherVisitors(urls: readonly string[], n: number): () => Promise<void> {
   if (n <= 0) return async () => {};
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(n)],
+    ['--import', 'tsx', fileURLToPath(import.meta.url), urls.join(','), String(n)],
     { stdio: 'inherit' },
   );
   return () =>
@@ -80,7 +83,10 @@ export function startOtherVisitors(url: string, n: number): () => Promise<void> 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [url, n] = process.argv.slice(2);
-  if (!url || !Number(n)) throw new Error('usage: other-visitors.ts <url> <n>');
-  await Promise.all(Array.from({ length: Number(n) }, () => visitor(url)));
+  const [list, n] = process.argv.slice(2);
+  const urls = (list ?? '').split(',').filter(Boolean);
+  if (urls.length === 0 || !Number(n)) throw new Error('usage: other-visitors.ts <url>[,…] <n>');
+  await Promise.all(
+    Array.from({ length: Number(n) }, (_, i) => visitor(urls[i % urls.length] as string)),
+  );
 }

@@ -62,6 +62,8 @@ export async function measureVisitorFreshness(opts: {
   readerCfg: DbConfig;
   visitors: number;
   seconds: number;
+  /** Dashboards (data centres) the other visitors are spread over; default the page's. */
+  otherUrls?: readonly string[];
 }): Promise<VisitorFreshness> {
   const database = 'ecommerce_demo';
   const browser = await launchChromium();
@@ -72,7 +74,7 @@ export async function measureVisitorFreshness(opts: {
     await page.goto(`${opts.dashboardUrl}/?scenario=ecommerce`);
     await page.waitForSelector('dd[data-kpi="Orders"]');
     stopOthers = startOtherVisitors(
-      `${opts.dashboardUrl}/fragments/all?scenario=ecommerce`,
+      (opts.otherUrls ?? [opts.dashboardUrl]).map((u) => `${u}/fragments/all?scenario=ecommerce`),
       opts.visitors - 1,
     );
     // Let the page and the others settle into their rhythm.

@@ -56,23 +56,30 @@ const FEATURE_COLUMNS = [
   'pgt_stream_tables.requested_refresh_mode',
 ];
 
-export async function detectEngine(db: Db): Promise<Engine> {
-  // pg_attribute and pg_constraint are readable by every role, the dashboard's included.
-  const [row] = await db.query(
-    `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'pg_trickle') AS ext,
+/**
+ * Which engine, and what its catalog records, in one parameterless statement (it also rides along
+ * in each snapshot statement, so a producer notices an upgrade without asking separately).
+ * pg_attribute and pg_constraint are readable by every role, the dashboard's included.
+ */
+export const ENGINE_SQL = `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'pg_trickle') AS ext,
             to_regclass('pgtrickle_compat.installed') IS NOT NULL AS has_compat,
+            CASE WHEN to_regclass('pgtrickle_compat.installed') IS NOT NULL THEN
+              (xpath('/row/version/text()', query_to_xml(
+                 'SELECT version FROM pgtrickle_compat.installed', false, true, '')))[1]::text
+            END AS compat_version,
             ARRAY(SELECT c.relname || '.' || a.attname
                   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                   WHERE c.relnamespace = to_regnamespace('pgtrickle')
-                    AND c.relname || '.' || a.attname = ANY($1::text[])
+                    AND c.relname || '.' || a.attname IN (${FEATURE_COLUMNS.map((c) => `'${c}'`).join(', ')})
                     AND NOT a.attisdropped) AS cols,
             EXISTS (SELECT 1 FROM pg_constraint
                     WHERE conrelid = to_regclass('pgtrickle.pgt_refresh_history')
                       AND pg_get_constraintdef(oid) LIKE '%SCHEDULER_FUSED%') AS fused,
             coalesce(has_function_privilege(
-              to_regprocedure('demo_meta.refresh_mode_advice()'), 'EXECUTE'), false) AS advisor`,
-    [FEATURE_COLUMNS],
-  );
+              to_regprocedure('demo_meta.refresh_mode_advice()'), 'EXECUTE'), false) AS advisor`;
+
+/** The engine from ENGINE_SQL's row. */
+export function engineFrom(row: Record<string, unknown> | undefined): Engine {
   if (!row?.ext && !row?.has_compat) return { kind: 'none' };
   const cols = new Set((row.cols as string[] | null) ?? []);
   const features: EngineFeatures = {
@@ -84,8 +91,12 @@ export async function detectEngine(db: Db): Promise<Engine> {
     advisor: Boolean(row.advisor),
   };
   if (row.ext) return { kind: 'pg_trickle', version: String(row.ext), features };
-  const [compat] = await db.query('SELECT version FROM pgtrickle_compat.installed');
-  return { kind: 'compat', version: String(compat?.version ?? 'unknown'), features };
+  return { kind: 'compat', version: String(row.compat_version ?? 'unknown'), features };
+}
+
+export async function detectEngine(db: Db): Promise<Engine> {
+  const [row] = await db.query(ENGINE_SQL);
+  return engineFrom(row);
 }
 
 /** SQL for a column that only some versions have: the column, or a typed NULL in its place. */

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runGenerator } from '../../cron/run';
 import { dbVars } from '../../local/stack';
 import { startWrangler, type WranglerDev } from '../../local/wrangler';
-import { type RunningProxy, startWsProxy } from '../../local/ws-proxy';
 import { scenarios } from '../../scenarios';
 import '../../local/driver';
 
@@ -47,21 +46,16 @@ describe('bad input, in workerd', () => {
   }
 });
 
-describe('one computation per poll interval, however many visitors', () => {
+// Database work per scheduler pass for many visitors in several data centres: network.test.ts.
+describe('one drawing of a fragment for concurrent requests in a data centre', () => {
   let dash: WranglerDev;
-  let proxy: RunningProxy;
   beforeAll(async () => {
-    // A dashboard of its own, on the shared database but through a proxy of this test's, whose
-    // connection count is the number of database sessions the dashboard opened; without the
-    // per-client rate limit (all pollers here share one address).
-    proxy = await startWsProxy();
-    dash = await startWrangler({
-      vars: { ...dbVars({ ...readerCfg, DB_WS_PROXY: proxy.url }), RATE_LIMIT: 'off' },
-    });
+    // A dashboard of its own (a cache of its own), without the per-client rate limit (all
+    // requests here share one address).
+    dash = await startWrangler({ vars: { ...dbVars(readerCfg), RATE_LIMIT: 'off' } });
   });
   afterAll(async () => {
     await dash?.stop();
-    await proxy?.close();
   });
 
   it('shares a fragment between concurrent requests (cache or coalescing)', async () => {
@@ -78,35 +72,6 @@ describe('one computation per poll interval, however many visitors', () => {
     expect(again.headers.get('content-encoding')).toBe('gzip');
     expect(await again.text()).toBe(await res[0]?.text());
   });
-
-  /** Database sessions opened by the dashboard per second while `n` pollers poll every 2 s. */
-  async function sessionsPerSecond(n: number, seconds: number): Promise<number> {
-    await new Promise((r) => setTimeout(r, 2000)); // start with nothing cached
-    const before = proxy.total();
-    const stopAt = Date.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        await new Promise((r) => setTimeout(r, (2000 * i) / n)); // spread over the interval
-        while (Date.now() < stopAt) {
-          const t = Date.now();
-          const res = await fetch(`${dash.url}/fragments/all?scenario=ecommerce`);
-          await res.arrayBuffer();
-          await new Promise((r) => setTimeout(r, Math.max(0, 2000 - (Date.now() - t))));
-        }
-      }),
-    );
-    return (proxy.total() - before) / seconds;
-  }
-
-  it('costs about the same database load for 200 pollers as for one (≤ 1.2×)', async () => {
-    const one = await sessionsPerSecond(1, 20);
-    const many = await sessionsPerSecond(200, 20);
-    console.log(
-      `database sessions per second on /fragments/all: 1 poller ${one.toFixed(2)}, 200 pollers ${many.toFixed(2)}, ratio ${(many / one).toFixed(2)}`,
-    );
-    expect(one).toBeGreaterThan(0.4);
-    expect(many / one).toBeLessThanOrEqual(1.2);
-  }, 60_000);
 });
 
 describe('per-client rate limit', () => {
