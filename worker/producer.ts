@@ -40,8 +40,9 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
   /** Asked once per connection; each read's statement says whether it is still so. */
   private engine: Engine | undefined;
   private askedAtMs = 0;
-  /** Reads made since this object started (for tests and the bench). */
+  /** Reads made since this object started, and how many found no new pass (a late pass). */
   private computations = 0;
+  private late = 0;
 
   /** The scenario's latest snapshot: read now if there is none or the next pass is due. */
   async latest(scenarioId: string): Promise<Produced> {
@@ -67,7 +68,7 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
       const e = failure ?? new DbError('internal', 'no snapshot');
       return { ok: false, kind: e.kind, message: e.message };
     }
-    return { ok: true, data: cur.data, computations: this.computations };
+    return { ok: true, data: cur.data, reads: { total: this.computations, late: this.late } };
   }
 
   /** Reads when the next pass's data is readable, while someone is watching. */
@@ -96,6 +97,8 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
       try {
         const data = await this.readOnce();
         this.computations++;
+        const before = this.current?.data.passDbMs;
+        if (before !== undefined && before === data.passDbMs) this.late++;
         this.current = { data, dueMs: freshUntilMs(data.cadence, Date.now(), UNSCHEDULED_MS) };
         this.failure = undefined;
         return data;

@@ -3,7 +3,7 @@
 // the producer (producer.ts) hands to every data centre, and drawn there.
 import { type Db, DbError, type DbErrorKind, type Engine, type Row, withDb } from '../db';
 import { type DbConfig, parseDbConfig } from '../db/config';
-import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
+import { type Cadence, cadenceHere, cadenceOf, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
 import { detectEngine } from '../db/pgtrickle/engine';
 import {
   type DefiningQuery,
@@ -35,6 +35,8 @@ export interface SnapshotData {
   retentionMinutes: number;
   /** The scheduler's rhythm on the reader's clock; absent without an engine or a steady schedule. */
   cadence?: Cadence;
+  /** The latest pass's readable time on the database's clock: the same in two reads, no new pass. */
+  passDbMs?: number;
   /** Every read's rows, by `panel.read` (and `~status`, `~edges`, read once for all panels). */
   rows: Record<string, Row[]>;
   /** When the statement was sent (the reader's clock), and how long its answer took, ms. */
@@ -107,12 +109,14 @@ export async function readSnapshot(
   );
   const answeredMs = Date.now();
   const cadence = cadenceHere(r.extra, r.dbNowMs, readAtMs, answeredMs);
+  const passDbMs = cadenceOf(((r.extra as unknown[] | null) ?? []).map(Number))?.readableMs;
   return {
     scenario: scenario.id,
     engine,
     dbNowMs: r.dbNowMs,
     retentionMinutes: r.retentionMinutes ?? DEFAULT_RETENTION_MINUTES,
     ...(cadence ? { cadence } : {}),
+    ...(passDbMs !== undefined ? { passDbMs } : {}),
     rows: r.rows,
     readAtMs,
     readMs: answeredMs - readAtMs,
@@ -164,9 +168,15 @@ export function buildSnapshot(
   };
 }
 
+/** A producer's reads since it started, and those that found no new pass (it came late). */
+export interface ProducerReads {
+  total: number;
+  late: number;
+}
+
 /** What crosses from a producer to a dashboard: data, or a failure with its kind kept. */
 export type Produced =
-  | { ok: true; data: SnapshotData; computations: number }
+  | { ok: true; data: SnapshotData; reads: ProducerReads }
   | { ok: false; kind: DbErrorKind; message: string };
 
 /**
@@ -176,12 +186,12 @@ export type Produced =
 export async function snapshotData(
   env: DashboardEnv,
   scenario: Scenario,
-): Promise<{ data: SnapshotData; computations?: number }> {
+): Promise<{ data: SnapshotData; reads?: ProducerReads }> {
   const ns = env.SNAPSHOTS;
   if (!ns) return { data: await readSnapshotNow(parseDbConfig(env), scenario) };
   const hint = env.PRODUCER_LOCATION as DurableObjectLocationHint | undefined;
   const stub = ns.get(ns.idFromName(scenario.id), hint ? { locationHint: hint } : {});
   const got = (await stub.latest(scenario.id)) as Produced;
   if (!got.ok) throw new DbError(got.kind, got.message);
-  return { data: got.data, computations: got.computations };
+  return { data: got.data, reads: got.reads };
 }

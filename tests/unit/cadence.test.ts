@@ -23,7 +23,7 @@ describe('the scheduler’s cadence, from refresh end times', () => {
   it('groups the refreshes of one pass and takes the median interval between passes', () => {
     const ends = passEnds(6, 1000, (i) => [0, 30, -20, 250, 10, 0][i] as number);
     const c = cadenceOf([...ends].reverse());
-    // gaps 1030, 950, 1270, 760, 990 → median 990; upper quartile 1030: 40 ms of lateness
+    // gaps 1030, 950, 1270, 760, 990 → median 990; upper decile (of five) 1030: 40 ms late
     expect(c?.periodMs).toBe(990);
     expect(c?.readableMs).toBe(15_000 + VISIBLE_AFTER_MS + 40);
   });
@@ -34,9 +34,19 @@ describe('the scheduler’s cadence, from refresh end times', () => {
     const starts = [0, 1400, 3000, 4800, 6250, 7900];
     const ends = starts.flatMap((t) => [t, t + 10, t + 300, t + 330]);
     const c = cadenceOf(ends);
-    // gaps 1400, 1600, 1800, 1450, 1650 → median 1600, upper quartile 1650
+    // gaps 1400, 1600, 1800, 1450, 1650 → median 1600, upper decile (of five) 1650
     expect(c?.periodMs).toBe(1600);
     expect(c?.readableMs).toBe(7900 + 330 + VISIBLE_AFTER_MS + 50);
+  });
+
+  it('allows for the lateness of all but the latest tenth of passes', () => {
+    // Eleven gaps: nine of 1000 ± 40 ms, two late (1200, 1300) → sorted index 9 of 0..10 is 1200.
+    const gaps = [1000, 960, 1040, 1200, 980, 1020, 1000, 1300, 990, 1010, 1000];
+    const starts = [0];
+    for (const g of gaps) starts.push((starts[starts.length - 1] as number) + g);
+    const c = cadenceOf(starts);
+    expect(c?.periodMs).toBe(1000);
+    expect(c?.readableMs).toBe((starts[starts.length - 1] as number) + VISIBLE_AFTER_MS + 200);
   });
 
   it('says nothing from fewer than three passes or an implausible interval', () => {

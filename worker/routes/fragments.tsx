@@ -116,7 +116,9 @@ export const fragmentRoutes = new Hono<Dashboard>()
       throw new HTTPException(404, { message: `Unknown panel. Valid panels: ${valid}.` });
     }
     const compute = async () => {
-      const { data } = await snapshotData(c.env, scenario);
+      const { data, reads } = await snapshotData(c.env, scenario);
+      // The producer's reads so far and how many met a late pass (for tests and the bench).
+      if (reads) c.header('X-Producer-Reads', `${reads.total} ${reads.late}`);
       const snapshot = buildSnapshot(scenario, data, id === 'all' ? {} : { only: id });
       for (const [name, value] of cadenceHeaders(snapshot.cadence, Date.now())) {
         c.header(name, value);
