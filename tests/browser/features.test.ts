@@ -59,10 +59,13 @@ describe('the live DAG', () => {
         expect(e).toContain('merchant_stats->risk_scores');
       }
       // Each stream table node shows its mode, the age of its last refresh and rows changed of
-      // rows held; in compatibility mode that its refreshes were full: never a bare DIFF.
-      const text = await page.locator('#body-dag svg.dag').textContent();
+      // rows held; in compatibility mode that its refreshes were full: never a bare DIFF. The
+      // refresh above is on the page within a poll (the page may have loaded data read just
+      // before it: the producer reads once per pass, here every 2 s).
+      const dagText = () => page.locator('#body-dag svg.dag').textContent();
+      await expect.poll(dagText, { timeout: 6000 }).toMatch(/L1 · DIFF→FULL · \d+\.\d s ago/);
+      const text = await dagText();
       expect(text).toContain(s.streamTables[0]?.name);
-      expect(text).toMatch(/L1 · DIFF→FULL · \d+\.\d s ago/);
       expect(text).toMatch(/\d+ of \d+ rows/);
       expect(text).not.toMatch(/(^|[^→])DIFF · /);
       await shot(page, `dag-${s.id}`);
