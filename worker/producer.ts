@@ -77,6 +77,12 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
       await this.stop();
       return;
     }
+    // A request may have read already (it found the copy due first): the alarm then only
+    // follows the new due time, or it would read the same pass twice.
+    if (this.current && !this.failure && Date.now() < this.current.dueMs) {
+      await this.keepReading();
+      return;
+    }
     try {
       await this.read();
     } catch {

@@ -1,6 +1,7 @@
 // What the real-engine benchmark records (bench/real-engine.json).
 import type { summary } from '../stats';
 import type { LogDurations } from './engine-durations';
+import type { EngineIntervalRun } from './engine-interval';
 import type { NetworkResults } from './network';
 
 export type Summary = ReturnType<typeof summary>;
@@ -15,6 +16,8 @@ export interface RealEngineResults {
     schedulerIntervalMs: string | null;
     parallelRefreshMode: string | null;
   };
+  /** The engine's part at pg_trickle's default scheduler interval and at the bootstrap's. */
+  interval: EngineIntervalRun[];
   network: NetworkResults;
   financeLevels: {
     runSeconds: number;

@@ -33,13 +33,13 @@ const MAX_SLACK_MS = 500;
 /**
  * The scheduler's rhythm from the end times of recent refreshes (any order): when the last pass's
  * data was readable and the median interval between passes. A scheduler whose passes wander
- * (0.67 runs its interval after each pass's work) gets the spread of the intervals added (the
- * longest recent interval − median, at most MAX_SLACK_MS), so that a poll, and the snapshot
- * producer's read, land after a pass that comes a little late rather than just before it. Every
- * pass later than predicted costs the producer a read that finds nothing new (and the page a
- * poll): with the upper quartile a quarter of passes did so by construction; with the longest
- * interval only a pass later than all of the last ~15 does. Undefined with fewer than three
- * passes or an implausible interval: the page then polls on its own 2 s timer.
+ * (0.67 runs its interval after each pass's work) gets the spread of the intervals added (upper
+ * decile − median, at most MAX_SLACK_MS), so that a poll, and the snapshot producer's read, land
+ * after a pass that comes a little late rather than just before it. Every pass later than
+ * predicted costs the producer a read that finds nothing new (and the page a poll): with the
+ * upper quartile a quarter of passes did so by construction. Not the longest interval: one
+ * stalled pass would then delay every poll for the 15 s it stays in the window. Undefined with
+ * fewer than three passes or an implausible interval: the page then polls on its own 2 s timer.
  */
 export function cadenceOf(endsMs: readonly number[]): Cadence | undefined {
   const passes: number[] = [];
@@ -56,7 +56,7 @@ export function cadenceOf(endsMs: readonly number[]): Cadence | undefined {
   const at = (q: number) => gaps[Math.floor((gaps.length - 1) * q)] as number;
   const periodMs = at(0.5);
   if (periodMs < MIN_PERIOD_MS || periodMs > MAX_PERIOD_MS) return undefined;
-  const slackMs = Math.min(MAX_SLACK_MS, at(1) - periodMs);
+  const slackMs = Math.min(MAX_SLACK_MS, at(0.9) - periodMs);
   return {
     readableMs: (passes[passes.length - 1] as number) + VISIBLE_AFTER_MS + slackMs,
     periodMs,

@@ -23,9 +23,9 @@ describe('the scheduler’s cadence, from refresh end times', () => {
   it('groups the refreshes of one pass and takes the median interval between passes', () => {
     const ends = passEnds(6, 1000, (i) => [0, 30, -20, 250, 10, 0][i] as number);
     const c = cadenceOf([...ends].reverse());
-    // gaps 1030, 950, 1270, 760, 990 → median 990; the longest 1270: 280 ms of lateness
+    // gaps 1030, 950, 1270, 760, 990 → median 990; upper decile (of five) 1030: 40 ms late
     expect(c?.periodMs).toBe(990);
-    expect(c?.readableMs).toBe(15_000 + VISIBLE_AFTER_MS + 280);
+    expect(c?.readableMs).toBe(15_000 + VISIBLE_AFTER_MS + 40);
   });
 
   it('takes a pass whose levels end hundreds of ms apart as one, and wandering passes as late', () => {
@@ -34,21 +34,22 @@ describe('the scheduler’s cadence, from refresh end times', () => {
     const starts = [0, 1400, 3000, 4800, 6250, 7900];
     const ends = starts.flatMap((t) => [t, t + 10, t + 300, t + 330]);
     const c = cadenceOf(ends);
-    // gaps 1400, 1600, 1800, 1450, 1650 → median 1600, the longest 1800
+    // gaps 1400, 1600, 1800, 1450, 1650 → median 1600, upper decile (of five) 1650
     expect(c?.periodMs).toBe(1600);
-    expect(c?.readableMs).toBe(7900 + 330 + VISIBLE_AFTER_MS + 200);
+    expect(c?.readableMs).toBe(7900 + 330 + VISIBLE_AFTER_MS + 50);
   });
 
-  it('allows for the lateness of the latest recent pass, up to half a second', () => {
-    // Eleven gaps: nine of 1000 ± 40 ms, two late (1200, 1300): the longest is 1300.
+  it('allows for the lateness of all but the latest tenth of passes, up to half a second', () => {
+    // Eleven gaps: nine of 1000 ± 40 ms, two late (1200, 1300) → sorted index 9 of 0..10 is 1200.
     const gaps = [1000, 960, 1040, 1200, 980, 1020, 1000, 1300, 990, 1010, 1000];
     const starts = [0];
     for (const g of gaps) starts.push((starts[starts.length - 1] as number) + g);
     const c = cadenceOf(starts);
     expect(c?.periodMs).toBe(1000);
-    expect(c?.readableMs).toBe((starts[starts.length - 1] as number) + VISIBLE_AFTER_MS + 300);
-    // One pass 2 s late counts for no more than 500 ms.
-    const stalled = [...starts, (starts[starts.length - 1] as number) + 3000];
+    expect(c?.readableMs).toBe((starts[starts.length - 1] as number) + VISIBLE_AFTER_MS + 200);
+    // Three passes 2 s late (over a tenth of them) count for no more than 500 ms.
+    const stalled = [...starts];
+    for (let i = 0; i < 3; i++) stalled.push((stalled[stalled.length - 1] as number) + 3000);
     expect(cadenceOf(stalled)?.readableMs).toBe(
       (stalled[stalled.length - 1] as number) + VISIBLE_AFTER_MS + 500,
     );
