@@ -26,6 +26,13 @@ const WAIT_FOR_READ_MS = 600;
 const FAILED_GRACE_MS = 2000;
 /** After a failed read, the next try. */
 const RETRY_MS = 1000;
+/**
+ * A pass later than predicted is looked for again after 250 ms, then 500, then every second: a
+ * pass that was only late lands within the first, one the scheduler skipped (nothing was due)
+ * is not worth four reads a second.
+ */
+const LATE_FIRST_MS = 250;
+const LATE_MAX_MS = 1000;
 /** Without a steady schedule to follow, a read every poll interval. */
 const UNSCHEDULED_MS = POLL_MS;
 
@@ -43,6 +50,8 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
   /** Reads made since this object started, and how many found no new pass (a late pass). */
   private computations = 0;
   private late = 0;
+  /** Reads in a row that found no new pass. */
+  private lateStreak = 0;
 
   /** The scenario's latest snapshot: read now if there is none or the next pass is due. */
   async latest(scenarioId: string): Promise<Produced> {
@@ -104,8 +113,14 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
         const data = await this.readOnce();
         this.computations++;
         const before = this.current?.data.passDbMs;
-        if (before !== undefined && before === data.passDbMs) this.late++;
-        this.current = { data, dueMs: freshUntilMs(data.cadence, Date.now(), UNSCHEDULED_MS) };
+        const late = before !== undefined && before === data.passDbMs;
+        this.late += late ? 1 : 0;
+        this.lateStreak = late ? this.lateStreak + 1 : 0;
+        const now = Date.now();
+        const dueMs = late
+          ? now + Math.min(LATE_MAX_MS, LATE_FIRST_MS * 2 ** (this.lateStreak - 1))
+          : freshUntilMs(data.cadence, now, UNSCHEDULED_MS);
+        this.current = { data, dueMs };
         this.failure = undefined;
         return data;
       } catch (err) {

@@ -40,6 +40,8 @@ export type NetworkRun = VisitorFreshnessResult & {
 
 export interface SnapshotLatency {
   rttMs: number;
+  /** Opening the producer's connection (TCP, WebSocket, startup, SCRAM): once per producer. */
+  connectMs: number;
   ms: ReturnType<typeof summary>;
 }
 
@@ -62,8 +64,13 @@ async function startColos(reader: DbConfig, colos: number): Promise<WranglerDev[
 }
 
 /** One snapshot read after another over one kept connection, as the producer reads. */
-async function snapshotLatency(reader: DbConfig, scenario: Scenario): Promise<number[]> {
+async function snapshotLatency(
+  reader: DbConfig,
+  scenario: Scenario,
+): Promise<{ connectMs: number; ms: number[] }> {
+  const t0 = performance.now();
   const conn = await openDb(reader, scenario.database);
+  const connectMs = performance.now() - t0;
   try {
     const engine = await detectEngine(conn.db);
     const ms: number[] = [];
@@ -73,7 +80,7 @@ async function snapshotLatency(reader: DbConfig, scenario: Scenario): Promise<nu
       ms.push(performance.now() - t);
       await sleep(100);
     }
-    return ms;
+    return { connectMs, ms };
   } finally {
     await conn.close();
   }
@@ -95,8 +102,12 @@ export async function measureNetwork(opts: {
     const proxy = await startWsProxy({ allow: [...LOOPBACK_HOSTS, target], delayMs: rttMs / 2 });
     const reader = { ...opts.roles.reader, DB_WS_PROXY: proxy.url };
     try {
-      const ms = await snapshotLatency(reader, scenario);
-      snapshots.push({ rttMs, ms: summary(ms.map((x) => round(x, 1))) });
+      const { connectMs, ms } = await snapshotLatency(reader, scenario);
+      snapshots.push({
+        rttMs,
+        connectMs: round(connectMs, 0),
+        ms: summary(ms.map((x) => round(x, 1))),
+      });
       opts.log(`snapshot read at ${rttMs} ms round trip: p50 ${round(summary(ms).p50)} ms`);
       for (const colos of COLOS) {
         const dashboards = await startColos(reader, colos);
@@ -168,13 +179,13 @@ export function networkMarkdown(r: NetworkResults): string[] {
   lines.push(
     `#### One snapshot read (${r.engine})`,
     '',
-    `The producer's read of a whole page (every panel's query in one statement) over its kept connection, ${SNAPSHOT_READS} reads 100 ms apart; target: p95 ≤ one round trip + 150 ms.`,
+    `The producer's read of a whole page (every panel's query in one statement) over its kept connection, ${SNAPSHOT_READS} reads 100 ms apart; target: p95 ≤ one round trip + 150 ms. Opening that connection (TCP and WebSocket to the proxy, the proxy's TCP to the server, startup and SCRAM authentication: several round trips) is paid once per producer start, not per read.`,
     '',
-    '| round trip | reads | p50 ms | p95 ms | p99 ms | min–max ms | p95 − round trip |',
-    '|---|---|---|---|---|---|---|',
+    '| round trip | connect ms (once) | reads | p50 ms | p95 ms | p99 ms | min–max ms | p95 − round trip |',
+    '|---|---|---|---|---|---|---|---|',
     ...r.snapshots.map(
       (s) =>
-        `| ${s.rttMs} ms | ${s.ms.n} | ${s.ms.p50} | ${s.ms.p95} | ${s.ms.p99} | ${s.ms.min}–${s.ms.max} | ${round(s.ms.p95 - s.rttMs, 1)} ms |`,
+        `| ${s.rttMs} ms | ${s.connectMs} | ${s.ms.n} | ${s.ms.p50} | ${s.ms.p95} | ${s.ms.p99} | ${s.ms.min}–${s.ms.max} | ${round(s.ms.p95 - s.rttMs, 1)} ms |`,
     ),
     '',
   );
