@@ -32,6 +32,13 @@ export function freshUntilMs(
   return Math.round(next > nowMs ? next : nowMs + LATE_RECHECK_MS);
 }
 
+/**
+ * Until when a copy drawn from a producer's data is kept: until the producer reads again (it
+ * knows when, late passes included), or briefly if that read is due already (under way).
+ */
+export const untilProducerReads = (dueMs: number, nowMs: number): number =>
+  Math.round(Math.max(dueMs, nowMs + LATE_RECHECK_MS));
+
 /** Headers for a fragment computed now with `cadence`: it stays fresh until the next pass. */
 export function cadenceHeaders(cadence: Cadence | undefined, nowMs: number): [string, string][] {
   if (!cadence) return [];

@@ -77,7 +77,8 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
       const e = failure ?? new DbError('internal', 'no snapshot');
       return { ok: false, kind: e.kind, message: e.message };
     }
-    return { ok: true, data: cur.data, reads: { total: this.computations, late: this.late } };
+    const reads = { total: this.computations, late: this.late };
+    return { ok: true, data: cur.data, reads, dueMs: cur.dueMs };
   }
 
   /** Reads when the next pass's data is readable, while someone is watching. */
@@ -108,12 +109,14 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
 
   /** One read at a time, whoever asks (the alarm, or requests when a read is due). */
   private read(): Promise<SnapshotData> {
+    const scenario = this.scenario;
+    if (!scenario) return Promise.reject(new DbError('internal', 'no scenario asked for yet'));
     this.reading ??= (async () => {
       try {
-        const data = await this.readOnce();
+        const data = await this.readOnce(scenario);
         this.computations++;
-        const before = this.current?.data.passDbMs;
-        const late = before !== undefined && before === data.passDbMs;
+        const before = this.current?.data.lastEndDbMs;
+        const late = before !== undefined && before === data.lastEndDbMs;
         this.late += late ? 1 : 0;
         this.lateStreak = late ? this.lateStreak + 1 : 0;
         const now = Date.now();
@@ -133,8 +136,7 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
     return this.reading;
   }
 
-  private async readOnce(): Promise<SnapshotData> {
-    const scenario = this.scenario as Scenario;
+  private async readOnce(scenario: Scenario): Promise<SnapshotData> {
     if (!this.conn || this.conn.broken) {
       await this.conn?.close();
       this.conn = undefined;

@@ -3,7 +3,7 @@
 // the producer (producer.ts) hands to every data centre, and drawn there.
 import { type Db, DbError, type DbErrorKind, type Engine, type Row, withDb } from '../db';
 import { type DbConfig, parseDbConfig } from '../db/config';
-import { type Cadence, cadenceHere, cadenceOf, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
+import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
 import { detectEngine } from '../db/pgtrickle/engine';
 import {
   type DefiningQuery,
@@ -35,8 +35,8 @@ export interface SnapshotData {
   retentionMinutes: number;
   /** The scheduler's rhythm on the reader's clock; absent without an engine or a steady schedule. */
   cadence?: Cadence;
-  /** The latest pass's readable time on the database's clock: the same in two reads, no new pass. */
-  passDbMs?: number;
+  /** The latest refresh's end on the database's clock: the same in two reads, no new pass. */
+  lastEndDbMs?: number;
   /** Every read's rows, by `panel.read` (and `~status`, `~edges`, read once for all panels). */
   rows: Record<string, Row[]>;
   /** When the statement was sent (the reader's clock), and how long its answer took, ms. */
@@ -109,14 +109,15 @@ export async function readSnapshot(
   );
   const answeredMs = Date.now();
   const cadence = cadenceHere(r.extra, r.dbNowMs, readAtMs, answeredMs);
-  const passDbMs = cadenceOf(((r.extra as unknown[] | null) ?? []).map(Number))?.readableMs;
+  const ends = ((r.extra as unknown[] | null) ?? []).map(Number).filter(Number.isFinite);
+  const lastEndDbMs = ends.length ? Math.max(...ends) : undefined;
   return {
     scenario: scenario.id,
     engine,
     dbNowMs: r.dbNowMs,
     retentionMinutes: r.retentionMinutes ?? DEFAULT_RETENTION_MINUTES,
     ...(cadence ? { cadence } : {}),
-    ...(passDbMs !== undefined ? { passDbMs } : {}),
+    ...(lastEndDbMs !== undefined ? { lastEndDbMs } : {}),
     rows: r.rows,
     readAtMs,
     readMs: answeredMs - readAtMs,
@@ -176,7 +177,7 @@ export interface ProducerReads {
 
 /** What crosses from a producer to a dashboard: data, or a failure with its kind kept. */
 export type Produced =
-  | { ok: true; data: SnapshotData; reads: ProducerReads }
+  | { ok: true; data: SnapshotData; reads: ProducerReads; dueMs: number }
   | { ok: false; kind: DbErrorKind; message: string };
 
 /**
@@ -186,12 +187,12 @@ export type Produced =
 export async function snapshotData(
   env: DashboardEnv,
   scenario: Scenario,
-): Promise<{ data: SnapshotData; reads?: ProducerReads }> {
+): Promise<{ data: SnapshotData; reads?: ProducerReads; dueMs?: number }> {
   const ns = env.SNAPSHOTS;
   if (!ns) return { data: await readSnapshotNow(parseDbConfig(env), scenario) };
   const hint = env.PRODUCER_LOCATION as DurableObjectLocationHint | undefined;
   const stub = ns.get(ns.idFromName(scenario.id), hint ? { locationHint: hint } : {});
   const got = (await stub.latest(scenario.id)) as Produced;
   if (!got.ok) throw new DbError(got.kind, got.message);
-  return { data: got.data, reads: got.reads };
+  return { data: got.data, reads: got.reads, dueMs: got.dueMs };
 }

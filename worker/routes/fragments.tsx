@@ -9,7 +9,7 @@ import { cached, defaultCache } from '../cache';
 import { FOLLOW_S, TraceView, traceChange } from '../engine/trace';
 import type { Dashboard } from '../env';
 import { nameParam, nodeParam } from '../middleware';
-import { cadenceHeaders, withPollHint } from '../poll-timing';
+import { cadenceHeaders, FRESH_UNTIL, untilProducerReads, withPollHint } from '../poll-timing';
 import { allPanels, buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
 import { PanelBody } from '../views/chrome';
 import { SqlBody, TryResult } from '../views/explore';
@@ -116,13 +116,16 @@ export const fragmentRoutes = new Hono<Dashboard>()
       throw new HTTPException(404, { message: `Unknown panel. Valid panels: ${valid}.` });
     }
     const compute = async () => {
-      const { data, reads } = await snapshotData(c.env, scenario);
+      const { data, reads, dueMs } = await snapshotData(c.env, scenario);
       // The producer's reads so far and how many met a late pass (for tests and the bench).
       if (reads) c.header('X-Producer-Reads', `${reads.total} ${reads.late}`);
       const snapshot = buildSnapshot(scenario, data, id === 'all' ? {} : { only: id });
       for (const [name, value] of cadenceHeaders(snapshot.cadence, Date.now())) {
         c.header(name, value);
       }
+      // The copy is worth keeping until the producer reads again (it knows when, late passes
+      // included), not asking it in between.
+      if (dueMs !== undefined) c.header(FRESH_UNTIL, String(untilProducerReads(dueMs, Date.now())));
       if (id === 'all') return c.html(<AllFragments snapshot={snapshot} />);
       const loaded = snapshot.panels[0];
       return c.html(loaded ? <PanelBody loaded={loaded} view={viewOf(snapshot)} /> : '');
