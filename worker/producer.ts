@@ -8,6 +8,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { type Connection, DbError, type Engine, openDb } from '../db';
 import { parseDbConfig } from '../db/config';
+import { nextRefreshInMs } from '../db/pgtrickle/cadence';
 import { detectEngine } from '../db/pgtrickle/engine';
 import { findScenario } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
@@ -27,12 +28,11 @@ const FAILED_GRACE_MS = 2000;
 /** After a failed read, the next try. */
 const RETRY_MS = 1000;
 /**
- * A pass later than predicted is looked for again after 250 ms, then 500, then every second: a
- * pass that was only late lands within the first, one the scheduler skipped (nothing was due)
- * is not worth four reads a second.
+ * A pass later than predicted is looked for again after 250 ms (one that was only late has
+ * landed by then); if still nothing, the scheduler skipped it (nothing was due), and the next
+ * read waits for the pass after, as predicted, rather than asking four times a second.
  */
-const LATE_FIRST_MS = 250;
-const LATE_MAX_MS = 1000;
+const LATE_RECHECK_MS = 250;
 /** Without a steady schedule to follow, a read every poll interval. */
 const UNSCHEDULED_MS = POLL_MS;
 
@@ -120,9 +120,12 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
         this.late += late ? 1 : 0;
         this.lateStreak = late ? this.lateStreak + 1 : 0;
         const now = Date.now();
-        const dueMs = late
-          ? now + Math.min(LATE_MAX_MS, LATE_FIRST_MS * 2 ** (this.lateStreak - 1))
-          : freshUntilMs(data.cadence, now, UNSCHEDULED_MS);
+        const dueMs =
+          late && this.lateStreak === 1
+            ? now + LATE_RECHECK_MS
+            : late && data.cadence
+              ? now + Math.max(LATE_RECHECK_MS, nextRefreshInMs(data.cadence, now))
+              : freshUntilMs(data.cadence, now, UNSCHEDULED_MS);
         this.current = { data, dueMs };
         this.failure = undefined;
         return data;
