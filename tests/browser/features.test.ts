@@ -1,8 +1,8 @@
 // The dashboard's features, as a visitor uses them, in Chromium against the Worker in workerd.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runGenerator } from '../../cron/run';
 import { withDb } from '../../db';
-import { refreshDue } from '../../db/pgtrickle/maintenance';
 import { scenarios } from '../../scenarios';
 import '../../local/driver';
 import { launch, open, shot } from './chromium';
@@ -35,9 +35,18 @@ const edges = (page: Page) =>
 describe('the live DAG', () => {
   for (const s of scenarios) {
     it(`${s.id}: draws every stream table and base table, with the real edges`, async () => {
-      // A refresh of its own just before: the ages below are in seconds whatever ran (or did
-      // not) in the shared database in the minutes before this test.
-      await withDb(writerCfg, s.database, (db) => refreshDue(db));
+      // A generator tick of its own just before (events, then the refresh that picks them up):
+      // the ages below are in seconds whatever ran (or did not) in the shared database in the
+      // minutes before this test. A refresh alone is not enough: with nothing new it is NO_DATA,
+      // and the node keeps the age of the last refresh that did work.
+      await runGenerator({
+        cfg: writerCfg,
+        scenarios: [s],
+        runMs: 500,
+        tickMs: 1000,
+        retentionMinutes: 60,
+        log: () => {},
+      });
       const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=${s.id}`);
       const expected = await withDb(cfg, s.database, (db) =>
         db.query(
