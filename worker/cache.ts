@@ -112,20 +112,37 @@ function respond(c: Computed, how: string, acceptEncoding: string | undefined): 
   return new Response(c.gzipped, init as ResponseInit);
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Serves `key` from the edge cache, or computes it once (even with many concurrent callers) and
  * caches a successful answer for `ttlMs`. Failures are passed on, never cached. `acceptEncoding`
- * is the client's Accept-Encoding: a copy is sent gzipped where it allows.
+ * is the client's Accept-Encoding: a copy is sent gzipped where it allows. With `waitNearMs`, a
+ * request that finds a copy due to be replaced within that long waits for the new one instead of
+ * taking the old (see FRAGMENT_WAIT_NEAR_MS in routes/fragments.tsx).
  */
 export async function cached(
   key: string,
   ttlMs: number,
   compute: () => Promise<Response>,
-  opts: { cache?: EdgeCache | undefined; acceptEncoding?: string | undefined } = {},
+  opts: {
+    cache?: EdgeCache | undefined;
+    acceptEncoding?: string | undefined;
+    waitNearMs?: number;
+  } = {},
 ): Promise<Response> {
   const { cache, acceptEncoding } = opts;
+  const waitNear = opts.waitNearMs ?? 0;
+  /** Whether a copy fresh until `until` is served now; else, waited out if nearly over. */
+  const serve = async (until: number): Promise<boolean> => {
+    const left = until - Date.now();
+    if (left <= 0) return false;
+    if (left > waitNear) return true;
+    await sleep(left);
+    return false;
+  };
   const inMemory = cache && held(cache).get(key);
-  if (inMemory && Date.now() < inMemory.until)
+  if (inMemory && (await serve(inMemory.until)))
     return respond(inMemory.computed, 'HIT', acceptEncoding);
   const request = new Request(key, { method: 'GET' });
   const hit = await cache?.match(request);
@@ -134,7 +151,7 @@ export async function cached(
   if (cache && hit) {
     const at = Number(hit.headers.get('X-Computed-At') ?? 0);
     const until = freshUntil(at, ttlMs, hit.headers);
-    if (Date.now() < until) {
+    if (await serve(until)) {
       const computed = await withGzip({
         at,
         status: hit.status,

@@ -139,12 +139,20 @@ export class ServerClock {
 
 /**
  * A select-list expression for the query that opens a snapshot: the end times (ms, the database's
- * clock) of the last 15 s of refreshes. The newest rows by refresh_id: the primary key, cheap
- * however long the history.
+ * clock) of the last 15 s of refreshes of the DAG's first level, the stream tables that read only
+ * base tables. A write becomes visible there first, and their refreshes are the rhythm to follow:
+ * an engine that schedules each table on its own (0.67) refreshes the later levels at other
+ * phases, 200–600 ms after, and with them counted the refreshes chained into long "passes"
+ * (fraud on 0.67: one every 3.5 s; at times no cadence at all, and the producer and the page fell
+ * back to a read every 2 s). The compatibility mode refreshes every level in one
+ * transaction, so there the first level's rhythm is the whole DAG's. The newest rows by
+ * refresh_id: the primary key, cheap however long the history.
  */
 export const RECENT_ENDS_SQL = `ARRAY(SELECT extract(epoch FROM end_time) * 1000
-      FROM (SELECT end_time FROM pgtrickle.pgt_refresh_history
-            ORDER BY refresh_id DESC LIMIT 80) recent
+      FROM (SELECT h.end_time FROM pgtrickle.pgt_refresh_history h
+            WHERE NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d
+                              WHERE d.pgt_id = h.pgt_id AND d.source_type = 'STREAM_TABLE')
+            ORDER BY h.refresh_id DESC LIMIT 80) recent
       WHERE end_time > clock_timestamp() - interval '15 seconds')`;
 
 /**

@@ -302,6 +302,32 @@ describe('the fragment cache', () => {
     expect(await (await cached(key, 300, compute, { cache })).text()).toBe('n=2');
   });
 
+  it('makes a poll just before its copy is replaced wait for the new copy, and only then', async () => {
+    const { cache } = memoryCache();
+    let computed = 0;
+    const compute = async () => ok(`n=${++computed}`);
+    const key = 'https://x/fragments/w';
+    const opts = { cache, waitNearMs: 150 };
+    await cached(key, 400, compute, opts);
+    // 400 ms left: the copy at hand, at once.
+    let t = Date.now();
+    const early = await cached(key, 400, compute, opts);
+    expect(await early.text()).toBe('n=1');
+    expect(Date.now() - t).toBeLessThan(100);
+    // Under 150 ms left: the poll waits out the copy and gets the next one, computed once for
+    // every poll that waited.
+    await new Promise((r) => setTimeout(r, 300));
+    t = Date.now();
+    const near = await Promise.all(
+      Array.from({ length: 5 }, () => cached(key, 400, compute, opts)),
+    );
+    expect(new Set(await Promise.all(near.map((r) => r.text())))).toEqual(new Set(['n=2']));
+    expect(Date.now() - t).toBeLessThan(250);
+    // Without the option, the old copy is served to the end.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await (await cached(key, 400, compute, { cache })).text()).toBe('n=2');
+  });
+
   it('sends a copy gzipped to clients that take gzip, compressed once', async () => {
     const { cache } = memoryCache();
     const html = `<table>${'<tr><td>row</td><td>42</td></tr>'.repeat(200)}</table>`;

@@ -23,6 +23,14 @@ const TRY_ROW_LIMIT = 50;
  * once per pass however many visitors poll.
  */
 const FRAGMENT_TTL_MS = 1900;
+/**
+ * A poll that arrives this little before its copy is replaced (the producer's next read, just
+ * after a pass) waits for the new copy. The page aims its polls at that moment from a prediction
+ * made a poll earlier; one that lands a little early would otherwise be shown the previous pass
+ * and the change wait a whole poll more (on 0.67, whose passes wander by tens of ms each, about
+ * one poll in three did).
+ */
+const FRAGMENT_WAIT_NEAR_MS = 300;
 
 /** The edge cache, and the client's Accept-Encoding for the copy it is sent. */
 const edgeOpts = (c: { req: { header(name: string): string | undefined } }) => ({
@@ -132,6 +140,9 @@ export const fragmentRoutes = new Hono<Dashboard>()
     };
     if (c.env.EDGE_CACHE === 'off') return withPollHint(await compute(), Date.now());
     const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
-    const res = await cached(key, FRAGMENT_TTL_MS, compute, edgeOpts(c));
+    const res = await cached(key, FRAGMENT_TTL_MS, compute, {
+      ...edgeOpts(c),
+      waitNearMs: FRAGMENT_WAIT_NEAR_MS,
+    });
     return withPollHint(res, Date.now());
   });
