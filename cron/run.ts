@@ -3,6 +3,7 @@
 // resumes cleanly, and a tick is skipped when another run ticked less than 0.9 interval ago, so
 // overlapping runs do not double the rate.
 import { type Db, type DbConfig, DbError, detectEngine, inTransaction, withDb } from '../db';
+import { proveRound, pruneProofs, recordProof } from '../db/demo/proof';
 import { pruneHistory, refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
@@ -17,6 +18,11 @@ export interface RunOptions {
   retentionMinutes: number;
   /** Refresh history kept, minutes (pg_trickle keeps days by default; the demo needs hours). */
   historyMinutes?: number;
+  /**
+   * A proof round (db/demo/proof.ts) every this many ticks of a scenario, its writes held
+   * meanwhile; 0: none. Default PROOF_EVERY_TICKS.
+   */
+  proofEveryTicks?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   log?: (event: Record<string, unknown>) => void;
@@ -30,6 +36,9 @@ export interface ScenarioSummary {
   refreshes: number;
   pruned: number;
   historyPruned: number;
+  /** Proof rounds run, and tables found differing in them (confirmed). */
+  proofs: number;
+  differs: number;
   error?: string;
 }
 
@@ -142,6 +151,12 @@ export async function pruneEvents(
 
 /** Ticks between two history prunes (a batch of 1,000 rows is far more than a minute makes). */
 const HISTORY_PRUNE_EVERY = 30;
+/**
+ * Ticks between two proof rounds: about every 30 s a scenario's writes pause for one round
+ * (milliseconds in compatibility mode; on 0.67 as long as the engine takes to catch up, 8 s at
+ * most), so that the page says what was checked well within a visitor's first minutes.
+ */
+export const PROOF_EVERY_TICKS = 30;
 
 const emptySummary = (scenario: string): ScenarioSummary => ({
   scenario,
@@ -151,6 +166,8 @@ const emptySummary = (scenario: string): ScenarioSummary => ({
   refreshes: 0,
   pruned: 0,
   historyPruned: 0,
+  proofs: 0,
+  differs: 0,
 });
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
@@ -162,6 +179,8 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
   const sleep = opts.sleep ?? realSleep;
   const summary = emptySummary(scenario.id);
   let pruneHistoryOk = true;
+  const proofEvery = opts.proofEveryTicks ?? PROOF_EVERY_TICKS;
+  let proofOk = proofEvery > 0;
   const deadline = now().getTime() + opts.runMs;
   await withDb(
     opts.cfg,
@@ -196,6 +215,30 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
             }
           }
           if (engine.kind === 'compat') summary.refreshes += await refreshDue(db, clockOf());
+          if (proofOk && result.cycle % proofEvery === proofEvery - 1) {
+            // Between two ticks, with this scenario's writes held: each stream table against its
+            // own query. A failure (a database bootstrapped before proofs existed) stops the
+            // proof for this run, never the events.
+            try {
+              const round = await proveRound(db, {
+                tables: scenario.streamTables,
+                sleep,
+                ...(engine.kind === 'compat' ? { refresh: () => refreshDue(db, clockOf()) } : {}),
+              });
+              await recordProof(db, round);
+              await pruneProofs(db, started);
+              summary.proofs++;
+              summary.differs += round.tables.filter((t) => t.outcome === 'differs').length;
+            } catch (err) {
+              proofOk = false;
+              (opts.log ?? ((e) => console.log(JSON.stringify(e))))({
+                msg: 'proof stopped for this run',
+                scenario: scenario.id,
+                error: err instanceof Error ? err.message : String(err),
+                level: 'warn',
+              });
+            }
+          }
         } else if (result.reason === 'not_bootstrapped') {
           throw new Error(`${scenario.database} is not bootstrapped (run npm run db:setup)`);
         } else {

@@ -1,5 +1,6 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { Db, Engine, Row } from '../db';
+import type { ProofView } from '../db/demo/proof';
 import type { Edge, StreamTableStatus } from '../db/pgtrickle/status';
 
 export type RefreshMode = 'DIFFERENTIAL' | 'FULL';
@@ -99,6 +100,8 @@ export interface BuildContext {
   status: readonly StreamTableStatus[];
   /** pg_trickle's dependency edges, read once likewise (the DAG, the trace, freshness). */
   edges: readonly Edge[];
+  /** The live proof's latest results, per stream table (empty where there are none yet). */
+  proofs: readonly ProofView[];
   /** When the snapshot was read (the database's clock), ms since the epoch. */
   nowMs: number;
 }

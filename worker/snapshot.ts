@@ -12,6 +12,7 @@ import {
   parseStatus,
   statusSql,
 } from '../db/pgtrickle/status';
+import { PROOF_SQL, parseProofs } from '../db/demo/proof';
 import { type Reads, readTogether } from '../db/snapshot';
 import type { BuildContext, LoadedPanel, Panel, Scenario } from '../scenarios/types';
 import { ENGINE_PANELS, enginePanelsFor } from './engine/panels';
@@ -79,6 +80,7 @@ const panelsOf = (scenario: Scenario, engine: Engine) => [
 
 const STATUS = '~status';
 const EDGES = '~edges';
+const PROOF = '~proof';
 
 /** Every query of the scenario's page, by `panel.read`, plus the reads all panels share. */
 export function snapshotReads(scenario: Scenario, engine: Engine): Reads {
@@ -86,6 +88,7 @@ export function snapshotReads(scenario: Scenario, engine: Engine): Reads {
   if (engine.kind !== 'none') {
     reads[STATUS] = statusSql(engine.features);
     reads[EDGES] = EDGES_SQL;
+    if (engine.features.proof) reads[PROOF] = PROOF_SQL;
   }
   for (const panel of panelsOf(scenario, engine)) {
     for (const [name, sql] of Object.entries(panel.reads({ engine }))) {
@@ -146,6 +149,7 @@ export function buildSnapshot(
     engine,
     status: parseStatus(rows[STATUS] ?? []),
     edges: parseEdges(rows[EDGES] ?? []),
+    proofs: parseProofs(rows[PROOF] ?? []),
     nowMs: data.dbNowMs,
   };
   const panels = panelsOf(scenario, engine)

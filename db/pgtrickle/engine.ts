@@ -21,6 +21,8 @@ export interface EngineFeatures {
    * engine's advisor): the demo's grant, not the engine's, asked of the catalog all the same.
    */
   advisor: boolean;
+  /** This role may read demo_meta.proofs (the live proof's results; a bootstrap of this code). */
+  proof: boolean;
 }
 
 /** Which engine maintains the stream tables in a database. */
@@ -37,6 +39,7 @@ export const NO_FEATURES: EngineFeatures = {
   requestedMode: false,
   fusedRecorded: false,
   advisor: false,
+  proof: false,
 };
 
 export const featuresOf = (engine: Engine): EngineFeatures =>
@@ -76,7 +79,8 @@ export const ENGINE_SQL = `SELECT (SELECT extversion FROM pg_extension WHERE ext
                     WHERE conrelid = to_regclass('pgtrickle.pgt_refresh_history')
                       AND pg_get_constraintdef(oid) LIKE '%SCHEDULER_FUSED%') AS fused,
             coalesce(has_function_privilege(
-              to_regprocedure('demo_meta.refresh_mode_advice()'), 'EXECUTE'), false) AS advisor`;
+              to_regprocedure('demo_meta.refresh_mode_advice()'), 'EXECUTE'), false) AS advisor,
+            coalesce(has_table_privilege(to_regclass('demo_meta.proofs'), 'SELECT'), false) AS proof`;
 
 /** The engine from ENGINE_SQL's row. */
 export function engineFrom(row: Record<string, unknown> | undefined): Engine {
@@ -89,6 +93,7 @@ export function engineFrom(row: Record<string, unknown> | undefined): Engine {
     requestedMode: cols.has('pgt_stream_tables.requested_refresh_mode'),
     fusedRecorded: Boolean(row.fused),
     advisor: Boolean(row.advisor),
+    proof: Boolean(row.proof),
   };
   if (row.ext) return { kind: 'pg_trickle', version: String(row.ext), features };
   return { kind: 'compat', version: String(row.compat_version ?? 'unknown'), features };

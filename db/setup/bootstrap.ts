@@ -59,7 +59,24 @@ CREATE TABLE IF NOT EXISTS demo_meta.traced_events (
   tables text[] NOT NULL,
   events integer NOT NULL
 );
-CREATE INDEX IF NOT EXISTS traced_events_at ON demo_meta.traced_events (at);`;
+CREATE INDEX IF NOT EXISTS traced_events_at ON demo_meta.traced_events (at);
+-- The live proof (db/demo/proof.ts): each stream table compared with its own defining query as a
+-- multiset by the generator, the only writer, at moments with no write in flight. One row per
+-- table per round; 'at' is the snapshot that decided it; pruned to minutes like traced_events.
+CREATE TABLE IF NOT EXISTS demo_meta.proofs (
+  round bigint NOT NULL,
+  at timestamptz NOT NULL,
+  table_name text NOT NULL,
+  outcome text NOT NULL CHECK (outcome IN ('equal', 'differs', 'unchecked')),
+  missing integer NOT NULL DEFAULT 0,
+  extra integer NOT NULL DEFAULT 0,
+  rows_held integer,
+  why text,
+  compare_ms integer NOT NULL,
+  PRIMARY KEY (round, table_name)
+);
+CREATE SEQUENCE IF NOT EXISTS demo_meta.proof_rounds;
+CREATE INDEX IF NOT EXISTS proofs_at ON demo_meta.proofs (at);`;
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 

@@ -1,7 +1,8 @@
 // Least privilege: the public dashboard connects as demo_reader (SELECT on stream tables and
 // what pg_trickle's monitoring functions read, read-only, time- and connection-limited); the
-// generator as demo_writer (DML on base tables, its own state, the compatibility scheduler). The
-// bootstrap (a role that may create roles) sets them up; neither may alter a stream table.
+// generator as demo_writer (DML on base tables, its own state, the compatibility scheduler; it
+// reads stream tables for the live proof). The bootstrap (a role that may create roles) sets them
+// up; neither may alter a stream table.
 
 import type { Db } from '../client';
 import { withDb } from '../client';
@@ -79,12 +80,14 @@ export async function grantScenario(db: Db, database: string, compat: boolean): 
     // generator's state (retention window, freshness for /healthz).
     `GRANT SELECT ON ${list(streams)} TO ${READER}`,
     `GRANT SELECT ON pgtrickle.pgt_stream_tables, pgtrickle.pgt_dependencies, pgtrickle.pgt_refresh_history TO ${READER}, ${WRITER}`,
-    `GRANT SELECT ON demo_meta.generator_state, demo_meta.traced_events TO ${READER}`,
+    `GRANT SELECT ON demo_meta.generator_state, demo_meta.traced_events, demo_meta.proofs TO ${READER}`,
     // The writer: events and slowly changing tables, its own state, pruning of old history.
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${list(bases)} TO ${WRITER}`,
     `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public, demo_meta TO ${WRITER}`,
     `GRANT SELECT, UPDATE ON demo_meta.generator_state TO ${WRITER}`,
-    `GRANT SELECT, INSERT, DELETE ON demo_meta.traced_events TO ${WRITER}`,
+    `GRANT SELECT, INSERT, DELETE ON demo_meta.traced_events, demo_meta.proofs TO ${WRITER}`,
+    // The live proof compares stream tables with their queries: it reads them, never writes.
+    `GRANT SELECT ON ${list(streams)} TO ${WRITER}`,
     `GRANT DELETE ON pgtrickle.pgt_refresh_history TO ${WRITER}`,
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
   ];

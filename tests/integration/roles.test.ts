@@ -27,6 +27,7 @@ describe('demo_reader (the public dashboard)', () => {
       expect(await outcome(db, 'SELECT * FROM pgtrickle.refresh_efficiency()')).toBe('ok');
       // The advisor, through the narrowly granted wrapper (pg_trickle's own reads change buffers).
       expect(await outcome(db, 'SELECT * FROM demo_meta.refresh_mode_advice()')).toBe('ok');
+      expect(await outcome(db, 'SELECT * FROM demo_meta.proofs')).toBe('ok');
     });
   });
 
@@ -49,6 +50,8 @@ describe('demo_reader (the public dashboard)', () => {
           `INSERT INTO orders (customer_id, product_id, quantity, unit_price) VALUES (1, 1, 1, 1)`,
         ),
       ).toBe('42501');
+      // It reads them (the live proof compares each with its query), and only reads.
+      expect(await outcome(db, 'SELECT count(*) FROM product_sales')).toBe('ok');
       expect(await outcome(db, 'UPDATE product_sales SET revenue = 0')).toBe('42501');
       expect(await outcome(db, 'CREATE TABLE public.pwned (x int)')).toBe('42501');
       expect(await outcome(db, 'SELECT * FROM orders')).toBe('42501');
@@ -89,6 +92,8 @@ describe('demo_writer (the generator)', () => {
 
   it('cannot alter, write or drop stream tables, nor create new ones', async () => {
     await withDb(writerCfg, 'ecommerce_demo', async (db) => {
+      // It reads them (the live proof compares each with its query), and only reads.
+      expect(await outcome(db, 'SELECT count(*) FROM product_sales')).toBe('ok');
       expect(await outcome(db, 'UPDATE product_sales SET revenue = 0')).toBe('42501');
       expect(await outcome(db, 'DELETE FROM top_10_customers')).toBe('42501');
       expect(await outcome(db, 'ALTER TABLE product_sales ADD COLUMN x int')).toBe('42501');

@@ -9,6 +9,7 @@ export const ALL_FEATURES: EngineFeatures = {
   requestedMode: true,
   fusedRecorded: true,
   advisor: true,
+  proof: true,
 };
 
 /** What 0.67.0 records (and what a missing engine offers). */
