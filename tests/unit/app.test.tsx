@@ -81,7 +81,7 @@ describe('refusals, before any database work', () => {
     const html = await (await get('/fragments/nope?scenario=ecommerce')).text();
     expect(html).toMatch(/^<div class="error-fragment"/);
     expect(html).toContain(
-      'Valid panels: all, kpis, category-revenue, top-products, top-customers, country-revenue, catalog-price-impact, dag, trace, status, freshness, history, efficiency, advisor.',
+      'Valid panels: all, kpis, category-revenue, top-products, top-customers, country-revenue, catalog-price-impact, dag, trace, proof, status, freshness, history, efficiency, advisor.',
     );
   });
 

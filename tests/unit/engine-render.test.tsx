@@ -59,7 +59,7 @@ async function render(engine: Engine, status: StreamTableStatus[], history: Hist
   const edges = status.map((s) => ({ target: s.name, source: 'orders', sourceType: 'TABLE' }));
   return {
     status: await draw(statusPanel, status, engine),
-    dag: await draw(dagPanel, { status, edges }, engine),
+    dag: await draw(dagPanel, { status, edges, proofs: [], nowMs: Date.now() }, engine),
     history: await draw(historyPanel, history, engine),
   };
 }

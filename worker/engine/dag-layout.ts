@@ -21,10 +21,10 @@ export interface DagLayout {
 }
 
 // Compact enough that the finance chain (10 levels) fits a 900 px high first screen.
-const ST = { w: 214, h: 52 };
+const ST = { w: 214, h: 56 };
 const SRC = { w: 124, h: 24 };
 const GAP_X = 12;
-const GAP_Y = 14;
+const GAP_Y = 10;
 const PAD = 6;
 
 /** Seconds since the previous poll: a refresh this recent is new to the viewer. */

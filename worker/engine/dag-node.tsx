@@ -1,5 +1,6 @@
 // What a stream table's node says, the same in the graph (dag.tsx) and in the narrow screens'
 // list by level (DagList here): what its refreshes did, age, duration, rows changed of held.
+import type { ProofView } from '../../db/demo/proof';
 import { changeRatio, refreshDid, type StreamTableStatus } from '../../db/pgtrickle/status';
 import { fmt } from '../../scenarios/shared/format';
 import { type DagLayout, PULSE_WINDOW_S } from './dag-layout';
@@ -35,6 +36,36 @@ export function nodeFacts(s: StreamTableStatus | undefined) {
   };
 }
 
+/**
+ * What the live proof says of one node (db/demo/proof.ts): its latest conclusive check, or that
+ * the latest round could not check it. `data-proof` is the latest round's word (unchecked when
+ * that round could not decide, or before any), `data-proof-at` the time of the latest conclusive
+ * check, for tools to read.
+ */
+export function proofFacts(p: ProofView | undefined, nowMs: number) {
+  const ago = (ms: number | null) =>
+    ms === null ? '' : fmt.ago(Math.max(0, (nowMs - ms) / 1000)).replace(' ago', '');
+  const state = !p || p.latest === 'unchecked' || p.outcome === null ? 'unchecked' : p.outcome;
+  const at = p?.atMs ? new Date(p.atMs).toISOString() : undefined;
+  const diff = p ? p.missing + p.extra : 0;
+  let text = 'not checked against its query yet';
+  let long = text;
+  if (p && p.outcome === 'differs' && state === 'differs') {
+    text = `≠ ${fmt.int(diff)} row${diff === 1 ? '' : 's'} differ from its query`;
+    long = `${text} (${fmt.int(p.missing)} missing, ${fmt.int(p.extra)} extra), checked ${ago(p.atMs)} ago`;
+  } else if (p && p.outcome === 'equal' && state === 'equal') {
+    text = `✓ matches its query · ${ago(p.atMs)} ago`;
+    long = `matches its query as a multiset, checked ${ago(p.atMs)} ago`;
+  } else if (p && p.outcome !== null) {
+    const was = p.outcome === 'equal' ? 'matched' : `${fmt.int(diff)} rows differed`;
+    text = `not checked now · ${was} ${ago(p.atMs)} ago`;
+    long = `not checked this round (${p.why ?? 'no answer'}); ${was} ${ago(p.atMs)} ago`;
+  } else if (p) {
+    long = `not checked this round (${p.why ?? 'no answer'})`;
+  }
+  return { state, at, text, long };
+}
+
 export const nodeClass = (s: StreamTableStatus | undefined, fresh: boolean, selected: boolean) =>
   [
     'node',
@@ -67,7 +98,13 @@ function RatioBar(props: { ratio: number | null }) {
 }
 
 /** The same graph for a narrow screen: levels top to bottom, what each table reads beside it. */
-export function DagList(props: { layout: DagLayout; scenario: string; selected?: string }) {
+export function DagList(props: {
+  layout: DagLayout;
+  scenario: string;
+  selected?: string;
+  proofs: ReadonlyMap<string, ProofView>;
+  nowMs: number;
+}) {
   const { layout } = props;
   const levels = [...new Set(layout.nodes.map((n) => n.level))].sort((a, b) => a - b);
   const reads = (name: string) =>
@@ -85,15 +122,21 @@ export function DagList(props: { layout: DagLayout; scenario: string; selected?:
               <ul>
                 {nodes.map((n) => {
                   const f = nodeFacts(n.status);
+                  const p = proofFacts(props.proofs.get(n.name), props.nowMs);
                   return (
                     <li
                       class={nodeClass(n.status, f.fresh, props.selected === n.name)}
                       data-node={n.name}
+                      data-proof={p.state}
+                      data-proof-at={p.at}
                     >
                       <a href={sqlHref(props.scenario, n.name)} title={f.title}>
                         <strong>{n.name}</strong> <span class="meta">{f.meta}</span>
                         <RatioBar ratio={f.ratio} />
                         <span class="rows">{f.rows}</span>
+                        <span class={`proof proof-${p.state}`} title={p.long}>
+                          {p.text}
+                        </span>
                       </a>
                       <span class="reads">reads {reads(n.name).join(', ')}</span>
                     </li>

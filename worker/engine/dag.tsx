@@ -3,15 +3,22 @@
 // same nodes as a list by level (CSS shows one). Every stream table is a link to its SQL whose
 // text is its accessible name: name, what its refreshes did, age, duration, rows changed of held
 // (also drawn as a bar). Nodes refreshed since the last poll pulse.
+import type { ProofView } from '../../db/demo/proof';
 import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
 import { definePanel } from '../../scenarios/shared/panel';
 import type { LoadedPanel } from '../../scenarios/types';
 import { type DagLayout, layoutDag } from './dag-layout';
-import { clip, DagList, nodeClass, nodeFacts, sqlHref } from './dag-node';
+import { clip, DagList, nodeClass, nodeFacts, proofFacts, sqlHref } from './dag-node';
 
 export { layoutDag } from './dag-layout';
 
-export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: string }) {
+export function DagSvg(props: {
+  layout: DagLayout;
+  scenario: string;
+  selected?: string;
+  proofs: ReadonlyMap<string, ProofView>;
+  nowMs: number;
+}) {
   const { layout } = props;
   const streams = layout.nodes.filter((n) => n.kind === 'stream').length;
   return (
@@ -50,6 +57,7 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
         }
         const s = n.status;
         const f = nodeFacts(s);
+        const p = proofFacts(props.proofs.get(n.name), props.nowMs);
         // The bar ends where the right-aligned "n of m rows" can begin (10 px text, ~5.8 px a
         // char), sized by the rows held so that it keeps its length from poll to poll.
         const held = (s?.rowsHeld ?? 0).toLocaleString('en-US').length;
@@ -59,28 +67,33 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
             <g
               class={nodeClass(s, f.fresh, props.selected === n.name)}
               data-node={n.name}
+              data-proof={p.state}
+              data-proof-at={p.at}
               transform={`translate(${n.x},${n.y})`}
             >
               <rect width={n.w} height={n.h} rx="8" />
-              <text x="10" y="16" class="name">
+              <text x="10" y="15" class="name">
                 {clip(n.name, 26)}
               </text>
-              <text x="10" y="31" class="meta">
+              <text x="10" y="29" class="meta">
                 {clip(`L${n.level} · ${f.meta}`, 36)}
               </text>
-              <rect class="ratio-track" x="10" y="39" width={barW} height="5" rx="2" />
+              <rect class="ratio-track" x="10" y="34" width={barW} height="5" rx="2" />
               {f.ratio !== null ? (
                 <rect
                   class="ratio-fill"
                   x="10"
-                  y="39"
+                  y="34"
                   width={Math.max(f.ratio > 0 ? 2 : 0, f.ratio * barW).toFixed(1)}
                   height="5"
                   rx="2"
                 />
               ) : null}
-              <text x={n.w - 8} y="45" class="rows" text-anchor="end">
+              <text x={n.w - 8} y="40" class="rows" text-anchor="end">
                 {f.rows}
+              </text>
+              <text x="10" y="51" class={`proof proof-${p.state}`}>
+                {clip(p.text, 38)}
               </text>
             </g>
           </a>
@@ -93,6 +106,8 @@ export function DagSvg(props: { layout: DagLayout; scenario: string; selected?: 
 interface DagData {
   status: StreamTableStatus[];
   edges: Edge[];
+  proofs: ProofView[];
+  nowMs: number;
 }
 
 /** Drawn taller than this, the graph fills the first screen's height on its own. */
@@ -114,10 +129,19 @@ export const dagPanel = definePanel<DagData>({
   note: 'from pgtrickle.pgt_dependencies · base tables on top · nodes pulse when refreshed · click a node for its SQL',
   span: 2,
   reads: {},
-  build: (_rows, ctx) => ({ status: [...ctx.status], edges: [...ctx.edges] }),
+  build: (_rows, ctx) => ({
+    status: [...ctx.status],
+    edges: [...ctx.edges],
+    proofs: [...ctx.proofs],
+    nowMs: ctx.nowMs,
+  }),
   render: (d, view) => {
     const layout = layoutDag(d.status, d.edges);
-    const sel = view.selected ? { selected: view.selected } : {};
+    const sel = {
+      ...(view.selected ? { selected: view.selected } : {}),
+      proofs: new Map(d.proofs.map((p) => [p.table, p])),
+      nowMs: d.nowMs,
+    };
     return (
       <>
         <DagSvg layout={layout} scenario={view.scenario} {...sel} />

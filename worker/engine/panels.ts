@@ -1,5 +1,6 @@
 // pg_trickle at work, as dashboard panels of the same shape as a scenario's (one file each): the
-// live DAG, the status of every stream table, refresh history, efficiency and the advisor. They
+// live DAG, the live proof, the status of every stream table, refresh history, efficiency and the
+// advisor. They
 // read through db/pgtrickle/ (pg_trickle's API, or the compatibility mode's copy of it).
 import type { Engine } from '../../db';
 import type { Panel } from '../../scenarios/types';
@@ -7,6 +8,7 @@ import { advisorPanel } from './advisor';
 import { dagPanel } from './dag';
 import { efficiencyPanel } from './efficiency';
 import { historyPanel } from './history';
+import { proofPanel } from './proof';
 import { statusPanel } from './status';
 import { freshnessPanel, tracePanel } from './trace';
 
@@ -14,6 +16,7 @@ import { freshnessPanel, tracePanel } from './trace';
 export const ENGINE_PANELS: readonly Panel[] = [
   dagPanel,
   tracePanel,
+  proofPanel,
   statusPanel,
   freshnessPanel,
   historyPanel,
