@@ -127,7 +127,12 @@ async function ensureEngine(db: Db, compatSql: string): Promise<void> {
  *   the image's 500): 0.67 waits the interval after a pass's work, so at 1000 ms a write waited
  *   p50 0.89 / p95 2.66 s for customer_stats, at 100 ms p50 0.60 / p95 1.29 s (README, "The real
  *   engine"). Schedules still say how often a table refreshes; this only says how soon a due
- *   table is noticed.
+ *   table is noticed;
+ * - refreshes one at a time (`parallel_refresh_mode = off`): 0.67's parallel refresh workers take
+ *   locks on the change buffers that several stream tables share in opposite orders, and under
+ *   the demo's load deadlock (110 "deadlock detected" panics in 25 minutes of `npm run dev`),
+ *   each delaying a refresh. The demo's tables refresh in milliseconds; bench/RESULTS.md counts
+ *   the deadlocks of a whole `npm run bench:engine` run.
  */
 async function engineSettings(db: Db, engine: Engine & { kind: 'pg_trickle' }): Promise<void> {
   const wanted: [string, string, string][] = [
@@ -139,6 +144,11 @@ async function engineSettings(db: Db, engine: Engine & { kind: 'pg_trickle' }): 
       'pg_trickle.scheduler_interval_ms',
       '100',
       'a due table is noticed within 100 ms of the last pass, not 1 s',
+    ],
+    [
+      'pg_trickle.parallel_refresh_mode',
+      'off',
+      'parallel refresh workers deadlock on shared change buffers',
     ],
   ];
   if (!engine.features.fusedRecorded) {
