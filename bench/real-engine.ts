@@ -20,9 +20,19 @@ import { measureEngineInterval } from './measure/engine-interval';
 import { financeLevels } from './measure/engine-levels';
 import type { RealEngineResults, Summary } from './measure/engine-types';
 import { measureNetwork, networkMarkdown } from './measure/network';
+import { measureProof, proofMarkdown } from './measure/proof';
 import { round } from './stats';
 
 export type { RealEngineResults } from './measure/engine-types';
+
+/** "deadlock detected" lines in a server log since `since` (lines start with their timestamp). */
+export function deadlockLines(log: string, since: Date): number {
+  return log.split('\n').filter((line) => {
+    if (!line.includes('deadlock detected')) return false;
+    const at = Date.parse(`${line.slice(0, 23).replace(' ', 'T')}Z`);
+    return Number.isFinite(at) && at >= since.getTime();
+  }).length;
+}
 
 const JSON_FILE = join(ROOT, 'bench', 'real-engine.json');
 const MD_FILE = join(ROOT, 'bench', 'RESULTS.md');
@@ -38,6 +48,12 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     log(`pg_trickle ${engine.version}`);
     const roles = roleConfigs(database.cfg);
     const benchStart = new Date();
+    const deadlocks = () =>
+      withDb(database.cfg, 'postgres', async (c) => {
+        const [r] = await c.query('SELECT sum(deadlocks)::bigint AS n FROM pg_stat_database');
+        return Number(r?.n ?? 0);
+      });
+    const deadlocksBefore = await deadlocks();
     const settings = await withDb(database.cfg, 'postgres', async (c) => {
       const [r] = await c.query(
         `SELECT current_setting('server_version') AS server,
@@ -65,6 +81,13 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       seconds: Number(process.env.BENCH_FRESHNESS_SECONDS ?? 60),
       log,
     });
+    const proof = await measureProof({
+      adminCfg: database.cfg,
+      writerCfg: roles.writer,
+      engine: `pg_trickle ${engine.version}`,
+      runSeconds: Number(process.env.BENCH_PROOF_SECONDS ?? 120),
+      log,
+    });
     const RUN_S = Number(process.env.BENCH_LEVELS_SECONDS ?? 180);
     log(`finance levels: the generator for ${RUN_S} s`);
     const levels = await financeLevels(database.cfg, roles.writer, RUN_S);
@@ -80,6 +103,12 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       : undefined;
     log('refresh durations');
     const dur = await durations(database.cfg, engine);
+    const logText = logPath ? readFileSync(logPath, 'utf8') : undefined;
+    const deadlockRun = {
+      seconds: Math.round((Date.now() - benchStart.getTime()) / 1000),
+      statDatabase: (await deadlocks()) - deadlocksBefore,
+      ...(logText ? { logLines: deadlockLines(logText, benchStart) } : {}),
+    };
     return {
       engine: `pg_trickle ${engine.version}`,
       measuredAt: new Date().toISOString(),
@@ -87,6 +116,8 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       settings,
       interval,
       network,
+      proof,
+      deadlocks: deadlockRun,
       financeLevels: levels,
       ...(engineLog ? { engineLog } : {}),
       durations: dur,
@@ -117,6 +148,15 @@ export function realEngineMarkdown(r: RealEngineResults): string[] {
     '### Freshness and database load at a distance',
     '',
     ...networkMarkdown(r.network),
+    ...(r.proof ? ['### The live proof', '', ...proofMarkdown(r.proof)] : []),
+    ...(r.deadlocks
+      ? [
+          '### Deadlocks',
+          '',
+          `Over the whole run (${r.deadlocks.seconds} s, \`parallel_refresh_mode = ${s.parallelRefreshMode ?? 'n/a'}\`): ${r.deadlocks.statDatabase} counted by \`pg_stat_database.deadlocks\`${r.deadlocks.logLines !== undefined ? `, ${r.deadlocks.logLines} "deadlock detected" lines in the server log` : ''}.`,
+          '',
+        ]
+      : []),
     `### Finance, level by level (the generator for ${r.financeLevels.runSeconds} s, ${r.financeLevels.ticks} ticks)`,
     '',
     'Rows changed per refresh = updated + the greater of inserted and deleted, as the engine recorded them; ratio = that over the rows the table holds.',

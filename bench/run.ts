@@ -10,6 +10,7 @@ import { startWrangler } from '../local/wrangler';
 import { measureActions } from './measure/action-trace';
 import { measureHeadroom } from './measure/headroom';
 import { measureNetwork, networkMarkdown } from './measure/network';
+import { proofSection } from './measure/proof';
 import { compatScheduler, type Section } from './measure/section';
 import { measureServing } from './measure/serving';
 import { measureStartup } from './measure/startup';
@@ -60,6 +61,15 @@ try {
 }
 sections.push(
   await measureActions({ writerCfg: roles.writer, readerCfg: roles.reader, n: 25, log }),
+);
+sections.push(
+  await proofSection({
+    adminCfg: db.cfg,
+    writerCfg: roles.writer,
+    engine: 'compatibility mode',
+    runSeconds: Number(process.env.BENCH_PROOF_SECONDS ?? 120),
+    log,
+  }),
 );
 // One dashboard for what a single data centre serves.
 const dash = await startWrangler({ vars: { ...dbVars(roles.reader), RATE_LIMIT: 'off' } });

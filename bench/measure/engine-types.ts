@@ -3,6 +3,7 @@ import type { summary } from '../stats';
 import type { LogDurations } from './engine-durations';
 import type { EngineIntervalRun } from './engine-interval';
 import type { NetworkResults } from './network';
+import type { ProofResults } from './proof';
 
 export type Summary = ReturnType<typeof summary>;
 
@@ -19,6 +20,10 @@ export interface RealEngineResults {
   /** The engine's part at pg_trickle's default scheduler interval and at the bootstrap's. */
   interval: EngineIntervalRun[];
   network: NetworkResults;
+  /** The live proof on this engine (absent in runs before it existed). */
+  proof?: ProofResults;
+  /** Deadlocks during the whole run: the server's counter, and its log where given. */
+  deadlocks?: { seconds: number; statDatabase: number; logLines?: number };
   financeLevels: {
     runSeconds: number;
     ticks: number;
