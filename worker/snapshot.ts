@@ -3,6 +3,7 @@
 // the producer (producer.ts) hands to every data centre, and drawn there.
 import { type Db, DbError, type DbErrorKind, type Engine, type Row, withDb } from '../db';
 import { type DbConfig, parseDbConfig } from '../db/config';
+import { PROOF_SQL, parseProofs } from '../db/demo/proof';
 import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
 import { detectEngine } from '../db/pgtrickle/engine';
 import {
@@ -12,7 +13,6 @@ import {
   parseStatus,
   statusSql,
 } from '../db/pgtrickle/status';
-import { PROOF_SQL, parseProofs } from '../db/demo/proof';
 import { type Reads, readTogether } from '../db/snapshot';
 import type { BuildContext, LoadedPanel, Panel, Scenario } from '../scenarios/types';
 import { ENGINE_PANELS, enginePanelsFor } from './engine/panels';
