@@ -66,11 +66,18 @@ describe('one drawing of a fragment for concurrent requests in a data centre', (
     const how = res.map((r) => r.headers.get('x-cache'));
     expect(res.every((r) => r.status === 200)).toBe(true);
     expect(how.filter((h) => h === 'MISS').length).toBe(1);
-    const again = await fetch(`${dash.url}/fragments/all?scenario=fraud`);
+    let from = res[0] as Response;
+    let again = await fetch(`${dash.url}/fragments/all?scenario=fraud`);
+    // A poll that lands within 300 ms of its copy's replacement waits for the new copy (a MISS,
+    // by design): the one after it is served from that copy.
+    if (again.headers.get('x-cache') === 'MISS') {
+      from = again;
+      again = await fetch(`${dash.url}/fragments/all?scenario=fraud`);
+    }
     expect(again.headers.get('x-cache')).toBe('HIT');
     // Sent gzipped once compressed (fetch asks for gzip and decodes it): the same fragment.
     expect(again.headers.get('content-encoding')).toBe('gzip');
-    expect(await again.text()).toBe(await res[0]?.text());
+    expect(await again.text()).toBe(await from.text());
   });
 });
 

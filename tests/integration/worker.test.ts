@@ -61,9 +61,9 @@ describe('dashboard Worker', () => {
     const status = await (await get('/fragments/status?scenario=ecommerce')).text();
     expect(status).toContain('<code>top_10_customers</code>');
     const all = await (await get('/fragments/all?scenario=ecommerce')).text();
-    // badge, as-of, read speed, 6 panels, DAG, trace, status, freshness, history, efficiency,
-    // advisor
-    expect(all.match(/hx-swap-oob="outerHTML"/g)?.length).toBe(16);
+    // badge, as-of, read speed, 6 panels, DAG, trace, proof, status, freshness, history,
+    // efficiency, advisor
+    expect(all.match(/hx-swap-oob="outerHTML"/g)?.length).toBe(17);
   });
 
   it('answers 404 with the valid names for an unknown scenario or panel', async () => {
