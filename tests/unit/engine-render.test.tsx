@@ -8,32 +8,13 @@ import type { TypedPanel } from '../../scenarios/shared/panel';
 import { dagPanel } from '../../worker/engine/dag';
 import { historyPanel } from '../../worker/engine/history';
 import { statusPanel } from '../../worker/engine/status';
-import { ALL_FEATURES, NO_FEATURES } from './engines';
+import { ALL_FEATURES, NO_FEATURES, statusRow } from './engines';
 
 const COMPAT: Engine = { kind: 'compat', version: '0.108.3-compat', features: ALL_FEATURES };
 const V067: Engine = { kind: 'pg_trickle', version: '0.67.0', features: NO_FEATURES };
 const V0108: Engine = { kind: 'pg_trickle', version: '0.108.3', features: ALL_FEATURES };
 
-const table = (over: Partial<StreamTableStatus>): StreamTableStatus => ({
-  name: 'customer_stats',
-  status: 'ACTIVE',
-  refreshMode: 'DIFFERENTIAL',
-  requestedMode: null,
-  effectiveMode: 'DIFFERENTIAL',
-  reason: null,
-  topK: false,
-  schedule: '1s',
-  isPopulated: true,
-  consecutiveErrors: 0,
-  lastRefreshAgeS: 0.5,
-  lastAction: 'DIFFERENTIAL',
-  lastRowsInserted: 1,
-  lastRowsUpdated: null,
-  lastRowsDeleted: 0,
-  lastDurationMs: null,
-  rowsHeld: 30,
-  ...over,
-});
+const table = statusRow;
 
 const historyRow = (over: Partial<HistoryRow>): HistoryRow => ({
   name: 'customer_stats',

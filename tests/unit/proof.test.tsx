@@ -10,9 +10,8 @@ import {
   type RoundFacts,
   WRITES_CAME_IN,
 } from '../../db/demo/proof';
-import type { StreamTableStatus } from '../../db/pgtrickle/status';
 import { dagPanel } from '../../worker/engine/dag';
-import { ALL_FEATURES } from './engines';
+import { ALL_FEATURES, statusRow } from './engines';
 
 const T0 = 1_800_000_000_000;
 const look = (table: string, atMs: number, missing = 1, extra = 0) => ({
@@ -98,25 +97,7 @@ describe('the live proof’s rule', () => {
   });
 });
 
-const st = (name: string): StreamTableStatus => ({
-  name,
-  status: 'ACTIVE',
-  refreshMode: 'DIFFERENTIAL',
-  requestedMode: null,
-  effectiveMode: 'DIFFERENTIAL',
-  reason: null,
-  topK: false,
-  schedule: '1s',
-  isPopulated: true,
-  consecutiveErrors: 0,
-  lastRefreshAgeS: 0.5,
-  lastAction: 'DIFFERENTIAL',
-  lastRowsInserted: 1,
-  lastRowsUpdated: 0,
-  lastRowsDeleted: 0,
-  lastDurationMs: 3,
-  rowsHeld: 30,
-});
+const st = (name: string) => statusRow({ name, lastRowsUpdated: 0, lastDurationMs: 3 });
 
 const view = (over: Partial<ProofView> & { table: string }): ProofView => ({
   latest: 'equal',
