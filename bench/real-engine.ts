@@ -19,6 +19,7 @@ import { durations, durationsFromLog } from './measure/engine-durations';
 import { measureEngineInterval } from './measure/engine-interval';
 import { financeLevels } from './measure/engine-levels';
 import type { RealEngineResults, Summary } from './measure/engine-types';
+import { measureEngineWorkers } from './measure/engine-workers';
 import { measureNetwork, networkMarkdown } from './measure/network';
 import { measureProof, proofMarkdown } from './measure/proof';
 import { round } from './stats';
@@ -58,12 +59,14 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       const [r] = await c.query(
         `SELECT current_setting('server_version') AS server,
                 current_setting('pg_trickle.scheduler_interval_ms', true) AS interval_ms,
-                current_setting('pg_trickle.parallel_refresh_mode', true) AS parallel`,
+                current_setting('pg_trickle.parallel_refresh_mode', true) AS parallel,
+                current_setting('pg_trickle.max_concurrent_refreshes', true) AS concurrent`,
       );
       return {
         server: String(r?.server),
         schedulerIntervalMs: r?.interval_ms === null ? null : String(r?.interval_ms),
         parallelRefreshMode: r?.parallel === null ? null : String(r?.parallel),
+        maxConcurrentRefreshes: r?.concurrent === null ? null : String(r?.concurrent),
       };
     });
     log('the engine part at two scheduler intervals');
@@ -72,6 +75,17 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       writer: roles.writer,
       reader: roles.reader,
       seconds: Number(process.env.BENCH_INTERVAL_SECONDS ?? 90),
+      log,
+    });
+    const logPathEarly = process.env.PGTRICKLE_BENCH_LOG;
+    log('deadlocks: four refresh workers per database, then one');
+    const workers = await measureEngineWorkers({
+      admin: database.cfg,
+      writer: roles.writer,
+      seconds: Number(process.env.BENCH_WORKERS_SECONDS ?? 300),
+      ...(logPathEarly
+        ? { readLog: () => readFileSync(logPathEarly, 'utf8'), countLogLines: deadlockLines }
+        : {}),
       log,
     });
     const network = await measureNetwork({
@@ -117,6 +131,7 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
       interval,
       network,
       proof,
+      workers,
       deadlocks: deadlockRun,
       financeLevels: levels,
       ...(engineLog ? { engineLog } : {}),
@@ -135,7 +150,7 @@ export function realEngineMarkdown(r: RealEngineResults): string[] {
   const lines = [
     SECTION,
     '',
-    `Measured ${r.measuredAt.slice(0, 10)} on **${r.engine}** (built from its source beside the project, PostgreSQL ${s.server} as the server reports itself, \`shared_preload_libraries = pg_trickle\`, trigger-based capture, fused refresh off, \`scheduler_interval_ms = ${s.schedulerIntervalMs ?? 'n/a'}\`, \`parallel_refresh_mode = ${s.parallelRefreshMode ?? 'n/a'}\`), ${r.machine}, with \`PGTRICKLE_BENCH_URL=… npm run bench:engine\`. The dashboards ran in wrangler dev as demo_reader, events were written as demo_writer through our proxy, on one machine with the server.`,
+    `Measured ${r.measuredAt.slice(0, 10)} on **${r.engine}** (built from its source beside the project, PostgreSQL ${s.server} as the server reports itself, \`shared_preload_libraries = pg_trickle\`, trigger-based capture, fused refresh off, \`scheduler_interval_ms = ${s.schedulerIntervalMs ?? 'n/a'}\`, \`parallel_refresh_mode = ${s.parallelRefreshMode ?? 'n/a'}\`, \`max_concurrent_refreshes = ${s.maxConcurrentRefreshes ?? 'n/a'}\`), ${r.machine}, with \`PGTRICKLE_BENCH_URL=… npm run bench:engine\`. The dashboards ran in wrangler dev as demo_reader, events were written as demo_writer through our proxy, on one machine with the server.`,
     '',
     '### What the scheduler interval buys',
     '',
@@ -149,11 +164,26 @@ export function realEngineMarkdown(r: RealEngineResults): string[] {
     '',
     ...networkMarkdown(r.network),
     ...(r.proof ? ['### The live proof', '', ...proofMarkdown(r.proof)] : []),
+    ...(r.workers?.length
+      ? [
+          '### Deadlocks: four refresh workers per database, or one',
+          '',
+          `The generator on all three scenarios plus visitor actions at the cap (each scenario's actions in turn, as often as its cap of 12 a minute allows), for the same time under pg_trickle's default \`max_concurrent_refreshes\` (4) and the bootstrap's (1), \`parallel_refresh_mode = on\` in both.`,
+          '',
+          '| max_concurrent_refreshes | seconds | deadlocks (pg_stat_database) | "deadlock detected" log lines | refreshes that did work | visitor actions |',
+          '|---|---|---|---|---|---|',
+          ...r.workers.map(
+            (x) =>
+              `| ${x.maxConcurrentRefreshes} | ${x.seconds} | ${x.deadlocks} | ${x.logLines ?? 'no log given'} | ${x.refreshes} | ${x.actions} |`,
+          ),
+          '',
+        ]
+      : []),
     ...(r.deadlocks
       ? [
-          '### Deadlocks',
+          '### Deadlocks over the whole run',
           '',
-          `Over the whole run (${r.deadlocks.seconds} s, \`parallel_refresh_mode = ${s.parallelRefreshMode ?? 'n/a'}\`): ${r.deadlocks.statDatabase} counted by \`pg_stat_database.deadlocks\`${r.deadlocks.logLines !== undefined ? `, ${r.deadlocks.logLines} "deadlock detected" lines in the server log` : ''}.`,
+          `Over the whole run (${r.deadlocks.seconds} s, \`parallel_refresh_mode = ${s.parallelRefreshMode ?? 'n/a'}\`, \`max_concurrent_refreshes = ${s.maxConcurrentRefreshes ?? 'n/a'}\`): ${r.deadlocks.statDatabase} counted by \`pg_stat_database.deadlocks\`${r.deadlocks.logLines !== undefined ? `, ${r.deadlocks.logLines} "deadlock detected" lines in the server log` : ''}.`,
           '',
         ]
       : []),

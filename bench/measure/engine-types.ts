@@ -2,6 +2,7 @@
 import type { summary } from '../stats';
 import type { LogDurations } from './engine-durations';
 import type { EngineIntervalRun } from './engine-interval';
+import type { EngineWorkersRun } from './engine-workers';
 import type { NetworkResults } from './network';
 import type { ProofResults } from './proof';
 
@@ -16,12 +17,16 @@ export interface RealEngineResults {
     server: string;
     schedulerIntervalMs: string | null;
     parallelRefreshMode: string | null;
+    /** Absent in results recorded before it was read. */
+    maxConcurrentRefreshes?: string | null;
   };
   /** The engine's part at pg_trickle's default scheduler interval and at the bootstrap's. */
   interval: EngineIntervalRun[];
   network: NetworkResults;
   /** The live proof on this engine (absent in runs before it existed). */
   proof?: ProofResults;
+  /** Deadlocks under the generator and visitor actions, four refresh workers vs one (newer runs). */
+  workers?: EngineWorkersRun[];
   /** Deadlocks during the whole run: the server's counter, and its log where given. */
   deadlocks?: { seconds: number; statDatabase: number; logLines?: number };
   financeLevels: {
