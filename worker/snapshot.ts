@@ -64,7 +64,7 @@ export interface Snapshot {
   /** The panels read, in page order, each with its data. */
   panels: LoadedPanel[];
   /** The deep-linked stream table and its defining query, when asked for. */
-  node?: { name: string; def: DefiningQuery };
+  node?: { name: string; def: DefiningQuery; picked: boolean };
 }
 
 /** Every panel a scenario's page can show, the engine's included, for lookups by id. */
@@ -142,7 +142,7 @@ export function readSnapshotNow(cfg: DbConfig, scenario: Scenario): Promise<Snap
 export function buildSnapshot(
   scenario: Scenario,
   data: SnapshotData,
-  opts: { only?: string; node?: { name: string; def: DefiningQuery } } = {},
+  opts: { only?: string; node?: { name: string; def: DefiningQuery; picked: boolean } } = {},
 ): Snapshot {
   const { engine, rows } = data;
   const ctx: BuildContext = {

@@ -110,6 +110,14 @@ export async function grantScenario(db: Db, database: string, compat: boolean): 
     `REVOKE ALL ON FUNCTION demo_meta.refresh_mode_advice() FROM PUBLIC`,
     `GRANT EXECUTE ON FUNCTION demo_meta.refresh_mode_advice() TO ${READER}`,
   );
+  // pg_trickle's explain_diff_sql() (the SQL panel's "how it is maintained") reads which change
+  // buffer tracks each source: catalog metadata, not the changes themselves.
+  const [tracking] = await db.query(
+    `SELECT to_regclass('pgtrickle.pgt_change_tracking') IS NOT NULL AS present`,
+  );
+  if (!compat && tracking?.present) {
+    sql.push(`GRANT SELECT ON pgtrickle.pgt_change_tracking TO ${READER}`);
+  }
   if (compat) {
     sql.push(
       `GRANT USAGE ON SCHEMA pgtrickle_compat TO ${READER}, ${WRITER}`,

@@ -107,9 +107,22 @@ describe('the live DAG', () => {
 describe('the SQL behind a stream table', () => {
   it('opens from a node click, with the query the engine stored', async () => {
     const { page, errors } = await open(browser, `${dashboardUrl}/?scenario=fraud`);
+    // Before any pick, the panel shows the scenario's first table rather than standing empty,
+    // and says how it is maintained here (no delta SQL in compatibility mode, and why).
+    const first = scenarios.find((x) => x.id === 'fraud')?.streamTables[0]?.name as string;
+    await expect(page.locator('#body-sql > p.note').first().textContent()).resolves.toContain(
+      `${first} ·`,
+    );
+    await expect(page.locator('#body-sql').textContent()).resolves.toContain('pick another');
+    await expect(page.locator('#body-sql').textContent()).resolves.toContain(
+      'Compatibility mode recomputes the whole query',
+    );
     await page.locator('#body-dag svg.dag g[data-node="risk_scores"]').click();
     await page.waitForURL(/node=risk_scores/);
-    await expect(page.locator('#body-sql pre').textContent()).resolves.toContain('WITH recent AS');
+    await expect(page.locator('#body-sql > pre').textContent()).resolves.toContain(
+      'WITH recent AS',
+    );
+    await expect(page.locator('#body-sql').textContent()).resolves.not.toContain('pick another');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -121,7 +134,9 @@ describe('the SQL behind a stream table', () => {
         `SELECT defining_query FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'portfolio_var'`,
       ),
     );
-    expect(await page.locator('#body-sql pre').textContent()).toBe(String(stored?.defining_query));
+    expect(await page.locator('#body-sql > pre').textContent()).toBe(
+      String(stored?.defining_query),
+    );
     expect(await page.locator('#body-dag svg.dag g.selected').getAttribute('data-node')).toBe(
       'portfolio_var',
     );

@@ -11,17 +11,25 @@ import { Page } from '../views/page';
 export const pageRoutes = new Hono<Dashboard>().get('/', async (c) => {
   const { scenario, db } = c.var;
   const node = nodeParam(c, scenario);
-  // A deep link's defining query is its own read (one visitor's page, not every poll's).
+  // The SQL panel shows a deep link's table, else the scenario's first: never an empty panel. Its
+  // defining query is a read of its own (one visitor's page, not every poll's), made alongside
+  // the snapshot's; a failure leaves the panel asking for a pick rather than failing the page.
+  const shown = node ?? scenario.streamTables[0];
   const [{ data }, def] = await Promise.all([
     snapshotData(c.env, scenario),
-    node
-      ? withDb(db, scenario.database, (conn) => loadDefiningQuery(conn, node.name), READ_OPTS)
+    shown
+      ? withDb(
+          db,
+          scenario.database,
+          (conn) => loadDefiningQuery(conn, shown.name),
+          READ_OPTS,
+        ).catch(() => undefined)
       : undefined,
   ]);
   const snapshot = buildSnapshot(
     scenario,
     data,
-    node && def ? { node: { name: node.name, def } } : {},
+    shown && def ? { node: { name: shown.name, def, picked: node !== undefined } } : {},
   );
   c.header('Cache-Control', 'no-store');
   const url = new URL(c.req.url);

@@ -4,7 +4,7 @@ import type { DefiningQuery } from '../../db/pgtrickle/status';
 import { type Column, Table } from '../../scenarios/shared/ui';
 import type { Example } from '../../scenarios/types';
 
-export function SqlBody(props: { name?: string; def?: DefiningQuery }) {
+export function SqlBody(props: { name?: string; def?: DefiningQuery; picked?: boolean }) {
   return (
     <div class="panel-body" id="body-sql">
       {props.name && props.def ? (
@@ -12,16 +12,60 @@ export function SqlBody(props: { name?: string; def?: DefiningQuery }) {
           <p class="note">
             <code>{props.name}</code> · {props.def.mode} · {props.def.schedule ?? 'calculated'} · as
             stored by the engine (<code>pgtrickle.pgt_stream_tables.defining_query</code>)
+            {props.picked === false ? ' · pick another in the graph or the status table' : ''}
           </p>
           <pre class="sql">
             <code>{props.def.query}</code>
           </pre>
+          <Upkeep upkeep={props.def.upkeep} />
         </>
       ) : (
         <p class="empty">Pick a stream table in the graph or the status table to see its SQL.</p>
       )}
     </div>
   );
+}
+
+/** How the engine maintains the table: its delta SQL where it has one, else why it has none. */
+function Upkeep({ upkeep }: { upkeep: DefiningQuery['upkeep'] }) {
+  switch (upkeep.kind) {
+    case 'delta': {
+      const lines = upkeep.sql.split('\n').length;
+      return (
+        <details class="delta">
+          <summary>
+            How pg_trickle maintains it: the delta SQL it generates ({lines} lines, from{' '}
+            <code>pgtrickle.explain_diff_sql()</code>)
+          </summary>
+          <p class="note">
+            It reads only the captured changes of the sources (a range of the change buffers), and
+            merges the rows that change into the table; the range is filled in at each refresh.
+          </p>
+          <pre class="sql">
+            <code>{upkeep.sql}</code>
+          </pre>
+        </details>
+      );
+    }
+    case 'recompute':
+      return (
+        <p class="note">
+          {upkeep.why === 'TOP_K'
+            ? 'A top-K table: pg_trickle recomputes the top rows at each refresh and merges them in, so there is no delta SQL to show.'
+            : 'Refreshed FULL: pg_trickle recomputes the whole query at each refresh, so there is no delta SQL to show.'}
+        </p>
+      );
+    case 'compat':
+      return (
+        <p class="note">
+          Compatibility mode recomputes the whole query at every refresh. With pg_trickle, this
+          panel also shows the delta SQL the engine generates to apply only what changed, read from{' '}
+          <code>pgtrickle.explain_diff_sql()</code>.
+        </p>
+      );
+    case 'unavailable':
+      return <p class="note">How the engine maintains it: not shown, {upkeep.why}.</p>;
+  }
 }
 
 export function TryCards(props: { scenario: string; examples: readonly Example[] }) {

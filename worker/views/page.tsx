@@ -103,10 +103,19 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
         <div class="grid">
           {rest.map(shell)}
           <Section
-            meta={{ id: 'sql', title: 'SQL behind a stream table', note: 'its defining query' }}
+            meta={{
+              id: 'sql',
+              title: 'SQL behind a stream table',
+              note: 'its defining query, and how the engine maintains it',
+              // A row of its own: the query and the engine's delta SQL read best wide, and a
+              // narrow panel would stand at the height of whatever sat beside it.
+              span: 2,
+            }}
           >
             <SqlBody
-              {...(snapshot.node ? { name: snapshot.node.name, def: snapshot.node.def } : {})}
+              {...(snapshot.node
+                ? { name: snapshot.node.name, def: snapshot.node.def, picked: snapshot.node.picked }
+                : {})}
             />
           </Section>
           <Section
