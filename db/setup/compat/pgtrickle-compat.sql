@@ -14,74 +14,99 @@
 --     refreshes what is due, in topological order; the generator calls it on each tick.
 -- Idempotent: safe to run again. Never installed where the real extension is available.
 
+-- Layout 2 lays the catalog out as 0.108.3 does (column order, nullability, CHECKs, foreign
+-- keys). A catalog laid out before it is rebuilt: its stream tables hold only rows derived from
+-- the base tables, so they go with it, and the bootstrap creates them again from the scenario's
+-- definitions. Base tables and the demo's own schema are untouched.
+DO $$
+DECLARE st record; laid_out integer;
+BEGIN
+  IF to_regclass('pgtrickle_compat.installed') IS NULL THEN RETURN; END IF;
+  IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'pgtrickle_compat.installed'::regclass
+             AND attname = 'layout' AND NOT attisdropped) THEN
+    EXECUTE 'SELECT max(layout) FROM pgtrickle_compat.installed' INTO laid_out;
+  END IF;
+  IF coalesce(laid_out, 1) < 2 THEN
+    RAISE NOTICE 'compatibility mode: rebuilding a catalog of an older layout; its stream tables are created again';
+    FOR st IN SELECT pgt_schema, pgt_name FROM pgtrickle.pgt_stream_tables LOOP
+      EXECUTE format('DROP TABLE IF EXISTS %I.%I CASCADE', st.pgt_schema, st.pgt_name);
+    END LOOP;
+    DROP SCHEMA pgtrickle CASCADE;
+    DROP SCHEMA pgtrickle_compat CASCADE;
+  END IF;
+END $$;
+
 CREATE SCHEMA IF NOT EXISTS pgtrickle;
 CREATE SCHEMA IF NOT EXISTS pgtrickle_compat;
 
 CREATE TABLE IF NOT EXISTS pgtrickle_compat.installed (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   version text NOT NULL,
+  layout integer NOT NULL,
   installed_at timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO pgtrickle_compat.installed (version) VALUES ('0.108.3-compat')
-ON CONFLICT (singleton) DO UPDATE SET version = excluded.version;
+INSERT INTO pgtrickle_compat.installed (version, layout) VALUES ('0.108.3-compat', 2)
+ON CONFLICT (singleton) DO UPDATE SET version = excluded.version, layout = excluded.layout;
 
+-- The catalog tables, as 0.108.3's install script defines them, keeping only the columns this
+-- stand-in fills, in their order there, with the same types, nullability, defaults, CHECKs and
+-- foreign keys (db/pgtrickle/api.ts, CATALOG_CONTRACT; the contract test compares them).
 CREATE TABLE IF NOT EXISTS pgtrickle.pgt_stream_tables (
   pgt_id bigserial PRIMARY KEY,
-  pgt_relid oid NOT NULL,
+  pgt_relid oid NOT NULL UNIQUE,
   pgt_name text NOT NULL,
   pgt_schema text NOT NULL,
   defining_query text NOT NULL,
   original_query text,                 -- NULL unless the engine rewrote the query (never here)
   schedule text,                       -- NULL = calculated
-  refresh_mode text NOT NULL,          -- resolved: DIFFERENTIAL, FULL or IMMEDIATE, never AUTO
-  status text NOT NULL DEFAULT 'INITIALIZING',
+  refresh_mode text NOT NULL DEFAULT 'DIFFERENTIAL'     -- resolved, never AUTO
+    CHECK (refresh_mode IN ('FULL', 'DIFFERENTIAL', 'IMMEDIATE')),
+  requested_refresh_mode text NOT NULL DEFAULT 'DIFFERENTIAL'  -- as asked, AUTO included
+    CHECK (requested_refresh_mode IN ('AUTO', 'FULL', 'DIFFERENTIAL', 'IMMEDIATE')),
+  status text NOT NULL DEFAULT 'INITIALIZING'
+    CHECK (status IN ('INITIALIZING', 'ACTIVE', 'SUSPENDED', 'ERROR')),
   is_populated boolean NOT NULL DEFAULT false,
   data_timestamp timestamptz,
   last_refresh_at timestamptz,
   consecutive_errors integer NOT NULL DEFAULT 0,
+  last_full_ms double precision,
+  topk_limit integer,
+  effective_refresh_mode text,         -- what the latest refresh did
+  refresh_reason text,
+  refresh_reason_detail text,
   UNIQUE (pgt_schema, pgt_name)
 );
--- Columns of 0.108.3 the project reads (added this way so an older local database upgrades).
-ALTER TABLE pgtrickle.pgt_stream_tables
-  ALTER COLUMN original_query DROP NOT NULL,
-  ADD COLUMN IF NOT EXISTS requested_refresh_mode text,      -- as asked, AUTO included
-  ADD COLUMN IF NOT EXISTS effective_refresh_mode text,      -- what the latest refresh did
-  ADD COLUMN IF NOT EXISTS refresh_reason text,
-  ADD COLUMN IF NOT EXISTS refresh_reason_detail text,
-  ADD COLUMN IF NOT EXISTS last_full_ms double precision,
-  ADD COLUMN IF NOT EXISTS topk_limit integer;
-UPDATE pgtrickle.pgt_stream_tables SET original_query = NULL WHERE original_query = defining_query;
-UPDATE pgtrickle.pgt_stream_tables SET requested_refresh_mode = refresh_mode
-WHERE requested_refresh_mode IS NULL;
 
 CREATE TABLE IF NOT EXISTS pgtrickle.pgt_dependencies (
   pgt_id bigint NOT NULL REFERENCES pgtrickle.pgt_stream_tables (pgt_id) ON DELETE CASCADE,
   source_relid oid NOT NULL,
-  source_type text NOT NULL,           -- TABLE, STREAM_TABLE, VIEW
+  source_type text NOT NULL
+    CHECK (source_type IN ('TABLE', 'STREAM_TABLE', 'VIEW', 'MATVIEW', 'FOREIGN_TABLE')),
   PRIMARY KEY (pgt_id, source_relid)
 );
 
 CREATE TABLE IF NOT EXISTS pgtrickle.pgt_refresh_history (
   refresh_id bigserial PRIMARY KEY,
-  pgt_id bigint NOT NULL,
-  data_timestamp timestamptz,
+  pgt_id bigint NOT NULL REFERENCES pgtrickle.pgt_stream_tables (pgt_id) ON DELETE CASCADE,
+  data_timestamp timestamptz NOT NULL,
   start_time timestamptz NOT NULL,
   end_time timestamptz,
-  action text NOT NULL,                -- NO_DATA, FULL (compatibility mode never writes DIFFERENTIAL)
-  rows_inserted bigint NOT NULL DEFAULT 0,
-  rows_deleted bigint NOT NULL DEFAULT 0,
-  delta_row_count bigint NOT NULL DEFAULT 0,
+  action text NOT NULL                 -- compatibility mode writes NO_DATA and FULL only
+    CHECK (action IN ('NO_DATA', 'FULL', 'DIFFERENTIAL', 'REINITIALIZE', 'SKIP')),
+  rows_inserted bigint DEFAULT 0,
+  rows_updated bigint NOT NULL DEFAULT 0,
+  rows_deleted bigint DEFAULT 0,
+  delta_row_count bigint DEFAULT 0,
+  merge_strategy_used text,
   was_full_fallback boolean NOT NULL DEFAULT false,
+  refresh_reason text,
+  refresh_reason_detail text,
   error_message text,
-  status text NOT NULL,                -- COMPLETED, FAILED
-  initiated_by text NOT NULL           -- SCHEDULER, MANUAL, INITIAL
+  status text NOT NULL CHECK (status IN ('RUNNING', 'COMPLETED', 'FAILED', 'SKIPPED')),
+  initiated_by text CHECK (initiated_by IN ('SCHEDULER', 'MANUAL', 'INITIAL', 'SELF_MONITOR',
+    'SCHEDULER_FUSED', 'EXTERNAL_GRAPH')),
+  duration_ms double precision
 );
-ALTER TABLE pgtrickle.pgt_refresh_history
-  ADD COLUMN IF NOT EXISTS rows_updated bigint NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS merge_strategy_used text,
-  ADD COLUMN IF NOT EXISTS refresh_reason text,
-  ADD COLUMN IF NOT EXISTS refresh_reason_detail text,
-  ADD COLUMN IF NOT EXISTS duration_ms double precision;
 CREATE INDEX IF NOT EXISTS pgt_refresh_history_start ON pgtrickle.pgt_refresh_history (start_time);
 CREATE INDEX IF NOT EXISTS pgt_refresh_history_pgt ON pgtrickle.pgt_refresh_history (pgt_id, start_time);
 -- Functions that define security are executed only by those granted.
@@ -281,9 +306,29 @@ WITH RECURSIVE lvl AS (
 )
 SELECT pgt_id, max(depth) AS depth FROM lvl GROUP BY pgt_id;
 
+-- Checks that none of 0.108.3's further options asks for what this stand-in cannot do.
+CREATE OR REPLACE FUNCTION pgtrickle_compat.refuse_options(fn text, options jsonb)
+RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE k text;
+BEGIN
+  FOR k IN SELECT key FROM jsonb_each(options) WHERE value <> 'null'::jsonb ORDER BY key LOOP
+    RAISE EXCEPTION 'compatibility mode: %(%) is not supported here; it needs the pg_trickle extension', fn, k
+      USING ERRCODE = '0A000';
+  END LOOP;
+END $$;
+
+-- 0.108.3's signature: 19 parameters. The first five are honoured; the others are accepted at
+-- their defaults and refused otherwise.
 CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table(name text, query text,
   schedule text DEFAULT 'calculated', refresh_mode text DEFAULT 'AUTO',
-  initialize boolean DEFAULT true)
+  initialize boolean DEFAULT true,
+  diamond_consistency text DEFAULT NULL, diamond_schedule_policy text DEFAULT NULL,
+  cdc_mode text DEFAULT NULL, append_only boolean DEFAULT false,
+  pooler_compatibility_mode boolean DEFAULT false, partition_by text DEFAULT NULL,
+  max_differential_joins integer DEFAULT NULL, max_delta_fraction double precision DEFAULT NULL,
+  output_distribution_column text DEFAULT NULL, temporal boolean DEFAULT false,
+  storage_backend text DEFAULT NULL, fillfactor integer DEFAULT NULL,
+  target_freshness text DEFAULT NULL, orchestration_mode text DEFAULT 'MANAGED')
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   n record;
@@ -295,6 +340,16 @@ DECLARE
   rel_oid oid;
   src record;
 BEGIN
+  PERFORM pgtrickle_compat.refuse_options('create_stream_table', jsonb_build_object(
+    'diamond_consistency', diamond_consistency, 'diamond_schedule_policy', diamond_schedule_policy,
+    'cdc_mode', cdc_mode, 'append_only', nullif(append_only, false),
+    'pooler_compatibility_mode', nullif(pooler_compatibility_mode, false),
+    'partition_by', partition_by, 'max_differential_joins', max_differential_joins,
+    'max_delta_fraction', max_delta_fraction,
+    'output_distribution_column', output_distribution_column,
+    'temporal', nullif(temporal, false), 'storage_backend', storage_backend,
+    'fillfactor', fillfactor, 'target_freshness', target_freshness,
+    'orchestration_mode', nullif(upper(orchestration_mode), 'MANAGED')));
   IF mode NOT IN ('AUTO', 'DIFFERENTIAL', 'FULL', 'IMMEDIATE') THEN
     RAISE EXCEPTION 'invalid refresh_mode "%"', refresh_mode USING ERRCODE = '22023';
   END IF;
@@ -332,7 +387,9 @@ BEGIN
     INSERT INTO pgtrickle.pgt_dependencies (pgt_id, source_relid, source_type)
     VALUES (id, src.relid, CASE
       WHEN EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables s WHERE s.pgt_relid = src.relid) THEN 'STREAM_TABLE'
-      WHEN src.relkind IN ('v', 'm') THEN 'VIEW'
+      WHEN src.relkind = 'v' THEN 'VIEW'
+      WHEN src.relkind = 'm' THEN 'MATVIEW'
+      WHEN src.relkind = 'f' THEN 'FOREIGN_TABLE'
       ELSE 'TABLE' END);
     IF src.relkind IN ('r', 'p')
        AND NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables s WHERE s.pgt_relid = src.relid)
@@ -349,14 +406,29 @@ END $$;
 
 CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table_if_not_exists(name text, query text,
   schedule text DEFAULT 'calculated', refresh_mode text DEFAULT 'AUTO',
-  initialize boolean DEFAULT true)
+  initialize boolean DEFAULT true,
+  diamond_consistency text DEFAULT NULL, diamond_schedule_policy text DEFAULT NULL,
+  cdc_mode text DEFAULT NULL, append_only boolean DEFAULT false,
+  pooler_compatibility_mode boolean DEFAULT false, partition_by text DEFAULT NULL,
+  max_differential_joins integer DEFAULT NULL, max_delta_fraction double precision DEFAULT NULL,
+  output_distribution_column text DEFAULT NULL, temporal boolean DEFAULT false,
+  storage_backend text DEFAULT NULL, fillfactor integer DEFAULT NULL,
+  target_freshness text DEFAULT NULL, orchestration_mode text DEFAULT 'MANAGED')
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE n record;
 BEGIN
   SELECT * INTO n FROM pgtrickle_compat.split_name(name);
   IF NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = n.nsp AND pgt_name = n.rel) THEN
     PERFORM pgtrickle.create_stream_table(name => name, query => query, schedule => schedule,
-      refresh_mode => refresh_mode, initialize => initialize);
+      refresh_mode => refresh_mode, initialize => initialize,
+      diamond_consistency => diamond_consistency,
+      diamond_schedule_policy => diamond_schedule_policy, cdc_mode => cdc_mode,
+      append_only => append_only, pooler_compatibility_mode => pooler_compatibility_mode,
+      partition_by => partition_by, max_differential_joins => max_differential_joins,
+      max_delta_fraction => max_delta_fraction,
+      output_distribution_column => output_distribution_column, temporal => temporal,
+      storage_backend => storage_backend, fillfactor => fillfactor,
+      target_freshness => target_freshness, orchestration_mode => orchestration_mode);
   END IF;
 END $$;
 
@@ -380,6 +452,49 @@ BEGIN
   DELETE FROM pgtrickle_compat.source_versions WHERE relid = st.pgt_relid;
   DELETE FROM pgtrickle.pgt_refresh_history WHERE pgt_id = id;
   DELETE FROM pgtrickle.pgt_stream_tables WHERE pgt_id = id;
+END $$;
+
+-- 0.108.3's signature: 20 parameters, all but the name optional. Honoured here: schedule,
+-- refresh_mode (AUTO resolves as at creation) and status (ACTIVE or SUSPENDED: resume or pause).
+-- A new query would need the table rebuilt and its dependants with it: refused, as are the rest.
+CREATE OR REPLACE FUNCTION pgtrickle.alter_stream_table(name text, query text DEFAULT NULL,
+  schedule text DEFAULT NULL, refresh_mode text DEFAULT NULL, status text DEFAULT NULL,
+  diamond_consistency text DEFAULT NULL, diamond_schedule_policy text DEFAULT NULL,
+  cdc_mode text DEFAULT NULL, append_only boolean DEFAULT NULL,
+  pooler_compatibility_mode boolean DEFAULT NULL, tier text DEFAULT NULL, fuse text DEFAULT NULL,
+  fuse_ceiling bigint DEFAULT NULL, fuse_sensitivity integer DEFAULT NULL,
+  partition_by text DEFAULT NULL, max_differential_joins integer DEFAULT NULL,
+  max_delta_fraction double precision DEFAULT NULL, post_refresh_action text DEFAULT NULL,
+  reindex_drift_threshold double precision DEFAULT NULL, target_freshness text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  id bigint := pgtrickle_compat.find(name);
+  mode text := upper(refresh_mode);
+  want text := upper(status);
+BEGIN
+  PERFORM pgtrickle_compat.refuse_options('alter_stream_table', jsonb_build_object(
+    'query', query, 'diamond_consistency', diamond_consistency,
+    'diamond_schedule_policy', diamond_schedule_policy, 'cdc_mode', cdc_mode,
+    'append_only', append_only, 'pooler_compatibility_mode', pooler_compatibility_mode,
+    'tier', tier, 'fuse', fuse, 'fuse_ceiling', fuse_ceiling, 'fuse_sensitivity', fuse_sensitivity,
+    'partition_by', partition_by, 'max_differential_joins', max_differential_joins,
+    'max_delta_fraction', max_delta_fraction, 'post_refresh_action', post_refresh_action,
+    'reindex_drift_threshold', reindex_drift_threshold, 'target_freshness', target_freshness));
+  IF mode IS NOT NULL AND mode NOT IN ('AUTO', 'DIFFERENTIAL', 'FULL', 'IMMEDIATE') THEN
+    RAISE EXCEPTION 'invalid refresh_mode "%"', refresh_mode USING ERRCODE = '22023';
+  END IF;
+  IF want IS NOT NULL AND want NOT IN ('ACTIVE', 'SUSPENDED') THEN
+    RAISE EXCEPTION 'invalid status "%": ACTIVE or SUSPENDED', status USING ERRCODE = '22023';
+  END IF;
+  UPDATE pgtrickle.pgt_stream_tables s SET
+    schedule = CASE WHEN alter_stream_table.schedule IS NULL THEN s.schedule
+                    ELSE pgtrickle_compat.parse_schedule(alter_stream_table.schedule) END,
+    refresh_mode = CASE WHEN mode IS NULL THEN s.refresh_mode
+                        WHEN mode = 'AUTO' THEN 'DIFFERENTIAL' ELSE mode END,
+    requested_refresh_mode = coalesce(mode, s.requested_refresh_mode),
+    status = coalesce(want, s.status),
+    consecutive_errors = CASE WHEN want = 'ACTIVE' THEN 0 ELSE s.consecutive_errors END
+  WHERE s.pgt_id = id;
 END $$;
 
 CREATE OR REPLACE FUNCTION pgtrickle.refresh_stream_table(name text) RETURNS void
@@ -569,4 +684,32 @@ END $$;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA pgtrickle FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgtrickle.pgt_status(), pgtrickle.dependency_tree(),
   pgtrickle.recommend_refresh_mode(text) TO PUBLIC;
-GRANT USAGE ON SCHEMA pgtrickle TO PUBLIC;
+
+-- 0.108.3's three roles (NOLOGIN NOINHERIT, cluster-wide, created once), chained reader →
+-- operator → admin: USAGE on the schema goes to them, not to PUBLIC (the bootstrap grants it to
+-- the demo's own roles); refreshing is the operator's, creating, altering and dropping the admin's.
+DO $$
+DECLARE r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['pgtrickle_reader', 'pgtrickle_operator', 'pgtrickle_admin'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL; -- another database's bootstrap created it meanwhile
+      END;
+    END IF;
+  END LOOP;
+END $$;
+REVOKE USAGE ON SCHEMA pgtrickle FROM PUBLIC;
+GRANT USAGE ON SCHEMA pgtrickle TO pgtrickle_reader, pgtrickle_operator, pgtrickle_admin;
+GRANT pgtrickle_reader TO pgtrickle_operator;
+GRANT pgtrickle_operator TO pgtrickle_admin;
+GRANT EXECUTE ON FUNCTION pgtrickle.refresh_stream_table(text) TO pgtrickle_operator;
+GRANT EXECUTE ON FUNCTION
+  pgtrickle.create_stream_table(text, text, text, text, boolean, text, text, text, boolean,
+    boolean, text, integer, double precision, text, boolean, text, integer, text, text),
+  pgtrickle.alter_stream_table(text, text, text, text, text, text, text, text, boolean, boolean,
+    text, text, bigint, integer, text, integer, double precision, text, double precision, text),
+  pgtrickle.drop_stream_table(text, boolean)
+  TO pgtrickle_admin;
