@@ -23,14 +23,17 @@
 
   const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-  function dataset(ds, i, type) {
+  function dataset(ds, i, type, counts) {
     if (ds.tone) {
       const color = css(`--${ds.tone}`) || palette[i % palette.length];
       return { ...ds, backgroundColor: color, borderColor: color, borderRadius: 2 };
     }
     if (type === 'line') {
       const color = palette[i % palette.length];
-      return { ...ds, borderColor: color, backgroundColor: color, tension: 0.3, pointRadius: 2 };
+      // Monotone curves pass through each point without overshooting it (a smoothed line through
+      // 3 and 0 would otherwise dip below zero and rise past whole counts).
+      const shape = counts ? { cubicInterpolationMode: 'monotone' } : { tension: 0.3 };
+      return { ...ds, borderColor: color, backgroundColor: color, ...shape, pointRadius: 2 };
     }
     const round = type === 'doughnut' || type === 'pie';
     return {
@@ -57,7 +60,7 @@
       existing.data.labels = data.labels;
       data.datasets.forEach((ds, i) => {
         if (existing.data.datasets[i]) existing.data.datasets[i].data = ds.data;
-        else existing.data.datasets.push(dataset(ds, i, type));
+        else existing.data.datasets.push(dataset(ds, i, type, data.counts));
       });
       existing.update();
       return;
@@ -69,7 +72,10 @@
       canvas.id,
       new Chart(canvas, {
         type,
-        data: { labels: data.labels, datasets: data.datasets.map((ds, i) => dataset(ds, i, type)) },
+        data: {
+          labels: data.labels,
+          datasets: data.datasets.map((ds, i) => dataset(ds, i, type, data.counts)),
+        },
         options: {
           responsive: true,
           maintainAspectRatio: false,
@@ -89,7 +95,7 @@
             : {
                 x: { ticks: { color: text }, grid: { color: grid }, stacked: !!data.stacked },
                 y: {
-                  ticks: { color: text },
+                  ticks: data.counts ? { color: text, precision: 0 } : { color: text },
                   grid: { color: grid },
                   beginAtZero: true,
                   stacked: !!data.stacked,

@@ -75,6 +75,8 @@ export function ChartData(props: {
   unit?: string;
   /** Bars of the series stacked on one another. */
   stacked?: boolean;
+  /** Whole counts: the axis ticks whole numbers, and lines between points never overshoot them. */
+  counts?: boolean;
 }) {
   return <div class="chart-data" hidden data-chart={JSON.stringify(props)} />;
 }

@@ -2,12 +2,14 @@
 // record no durations, top-K tables, and the compatibility mode's full refreshes.
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../db';
-import type { HistoryRow } from '../../db/pgtrickle/activity';
-import type { StreamTableStatus } from '../../db/pgtrickle/status';
+import type { EfficiencyRow, HistoryRow } from '../../db/pgtrickle/activity';
+import type { DefiningQuery, StreamTableStatus } from '../../db/pgtrickle/status';
 import type { TypedPanel } from '../../scenarios/shared/panel';
 import { dagPanel } from '../../worker/engine/dag';
+import { efficiencyPanel } from '../../worker/engine/efficiency';
 import { historyPanel } from '../../worker/engine/history';
 import { statusPanel } from '../../worker/engine/status';
+import { SqlBody } from '../../worker/views/explore';
 import { ALL_FEATURES, NO_FEATURES, statusRow } from './engines';
 
 const COMPAT: Engine = { kind: 'compat', version: '0.108.3-compat', features: ALL_FEATURES };
@@ -101,5 +103,72 @@ describe('pg_trickle figures, rendered truthfully', () => {
     expect(html.dag).toContain('DIFF→FULL');
     expect(html.history).toContain('(recorded DIFF)');
     expect(html.history).toContain('records an adaptive fallback to FULL as DIFFERENTIAL');
+  });
+});
+
+describe('the SQL panel says how the engine maintains the table', () => {
+  const def = (upkeep: DefiningQuery['upkeep']): DefiningQuery => ({
+    query: 'SELECT 1',
+    mode: 'DIFFERENTIAL',
+    schedule: null,
+    upkeep,
+  });
+  const body = (d: DefiningQuery, picked = true) =>
+    String(<SqlBody name="customer_stats" def={d} picked={picked} />);
+
+  it('shows the delta SQL folded, with its line count and where it came from', () => {
+    const html = body(def({ kind: 'delta', sql: 'WITH a AS (\nSELECT 1\n)\nSELECT * FROM a' }));
+    expect(html).toContain('<details class="delta">');
+    expect(html).toContain('4 lines');
+    expect(html).toContain('pgtrickle.explain_diff_sql()');
+  });
+
+  it('says why there is none: FULL, top-K, compatibility mode, or the engine could not', () => {
+    expect(body(def({ kind: 'recompute', why: 'FULL' }))).toContain('Refreshed FULL');
+    expect(body(def({ kind: 'recompute', why: 'TOP_K' }))).toContain('A top-K table');
+    expect(body(def({ kind: 'compat' }))).toContain('Compatibility mode recomputes');
+    const none = body(def({ kind: 'unavailable', why: 'this version has no explain_diff_sql()' }));
+    expect(none).toContain('not shown, this version has no explain_diff_sql()');
+    expect(none).not.toContain('<details');
+  });
+
+  it('invites a pick when it shows the scenario’s first table unasked', () => {
+    expect(body(def({ kind: 'compat' }), false)).toContain('pick another');
+    expect(body(def({ kind: 'compat' }), true)).not.toContain('pick another');
+  });
+});
+
+describe('change ratios above 1', () => {
+  const eff = (ratio: number | null): EfficiencyRow => ({
+    name: 'position_values',
+    refreshMode: 'DIFFERENTIAL',
+    effectiveMode: 'DIFFERENTIAL',
+    topK: false,
+    total: 88,
+    diffCount: 88,
+    fullCount: 0,
+    avgDiffMs: null,
+    avgFullMs: null,
+    avgChangeRatio: ratio,
+    speedup: null,
+  });
+  const html = (ratio: number | null, engine: Engine) =>
+    draw(efficiencyPanel, { rows: [eff(ratio)], series: [] }, engine);
+
+  it('are marked and explained, in the engine’s terms on pg_trickle', () => {
+    const h = html(32.5, V067);
+    expect(h).toContain('32.500<sup>¹</sup>');
+    expect(h).toContain('pg_class.reltuples');
+  });
+
+  it('are explained in the compatibility mode’s own terms there', () => {
+    const h = html(1.5, COMPAT);
+    expect(h).toContain('<sup>¹</sup>');
+    expect(h).not.toContain('reltuples');
+  });
+
+  it('leave ratios up to 1 without a note', () => {
+    expect(html(0.25, V067)).not.toContain('<sup>');
+    expect(html(null, V067)).not.toContain('<sup>');
   });
 });

@@ -20,6 +20,8 @@ export const advisorPanel = definePanel<{ advice: AdviceRow[]; error: string | n
   id: 'advisor',
   title: 'Refresh mode advisor',
   note: 'pgtrickle.recommend_refresh_mode()',
+  // A row of its own: the engine's reasons run to a hundred characters a table.
+  span: 2,
   reads: ({ engine }) => ({ advice: mayAsk(engine) ? ADVICE_SQL : NO_ROWS_SQL }),
   build: ({ advice }, { engine }) =>
     mayAsk(engine)

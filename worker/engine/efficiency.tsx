@@ -43,7 +43,17 @@ function efficiencyColumns(engine: Engine): Column<EfficiencyRow>[] {
     {
       label: 'Change ratio',
       numeric: true,
-      cell: (r) => (r.avgChangeRatio === null ? '—' : r.avgChangeRatio.toFixed(3)),
+      cell: (r) =>
+        r.avgChangeRatio === null ? (
+          '—'
+        ) : r.avgChangeRatio > 1 ? (
+          <>
+            {r.avgChangeRatio.toFixed(3)}
+            <sup>¹</sup>
+          </>
+        ) : (
+          r.avgChangeRatio.toFixed(3)
+        ),
     },
     { label: 'Speedup', numeric: true, cell: (r) => na(r.speedup ?? '—') },
   ];
@@ -66,6 +76,7 @@ export const efficiencyPanel = definePanel<
   render: ({ rows, series }, { engine }) => (
     <>
       <ChartData
+        counts
         labels={series.map((p) => p.minute)}
         datasets={[
           { label: 'DIFFERENTIAL refreshes / min', data: series.map((p) => p.diff) },
@@ -83,7 +94,27 @@ export const efficiencyPanel = definePanel<
       </CompatNotice>
       <DurationsNote engine={engine} />
       <Table rows={rows} columns={efficiencyColumns(engine)} />
+      {rows.some((r) => (r.avgChangeRatio ?? 0) > 1) ? <RatioAboveOne engine={engine} /> : null}
       <FallbackCaveat engine={engine} />
     </>
   ),
 });
+
+/**
+ * Why a change ratio can exceed 1. pg_trickle's refresh_efficiency() (0.67's source, the newest we
+ * could run) averages, over the last 100 refreshes, rows inserted + rows deleted divided by
+ * PostgreSQL's estimate of the table's size (pg_class.reltuples, at least 1): a table not yet
+ * analyzed has no estimate and counts as one row, and an updated row counts as one inserted and
+ * one deleted. The compatibility mode divides rows changed (updated + the greater of inserted and
+ * deleted) by the rows held after the refresh.
+ */
+function RatioAboveOne({ engine }: { engine: Engine }) {
+  return (
+    <p class="note">
+      <sup>¹</sup>{' '}
+      {engine.kind === 'compat'
+        ? 'Above 1: a refresh changed more rows than the table held after it (the table shrank, or its rows were replaced).'
+        : 'Above 1: the engine divides the rows a refresh inserted plus deleted by PostgreSQL’s estimate of the table’s size (pg_class.reltuples), which is 1 until the table is first analyzed, and it counts an updated row as one inserted and one deleted. A ratio above 1 says more rows moved than that estimate, not more than the table holds.'}
+    </p>
+  );
+}
