@@ -86,6 +86,11 @@ export interface PanelMeta {
   span?: 1 | 2;
   /** Shown on the first screen, beside the DAG (the scenario's headline figures). */
   lead?: boolean;
+  /**
+   * Read at most this often by the snapshot producer (its rows are reused in between), for a
+   * panel whose figures move slowly and whose reads cost the most; the panel's note says so.
+   */
+  readEverySeconds?: number;
 }
 
 /** What a panel's queries may depend on: the engine (columns some versions lack). */

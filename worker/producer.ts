@@ -14,7 +14,13 @@ import { findScenario } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import type { DashboardEnv } from './env';
 import { freshUntilMs, POLL_MS } from './poll-timing';
-import { type Produced, READ_OPTS, readSnapshot, type SnapshotData } from './snapshot';
+import {
+  type HeldRows,
+  type Produced,
+  READ_OPTS,
+  readSnapshot,
+  type SnapshotData,
+} from './snapshot';
 
 /** With nobody asking for this long, the producer stops reading. */
 const IDLE_MS = 30_000;
@@ -52,6 +58,8 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
   private late = 0;
   /** Reads in a row that found no new pass. */
   private lateStreak = 0;
+  /** The slowly moving panels' rows, read every readEverySeconds rather than every pass. */
+  private held: HeldRows = new Map();
 
   /** The scenario's latest snapshot: read now if there is none or the next pass is due. */
   async latest(scenarioId: string): Promise<Produced> {
@@ -150,7 +158,9 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
     }
     const { db } = this.conn;
     this.engine ??= await detectEngine(db);
-    const data = await readSnapshot(db, scenario, this.engine);
+    const data = await readSnapshot(db, scenario, this.engine, this.held);
+    // An engine that changed under the reader (an upgrade) gets every panel read afresh.
+    if (JSON.stringify(data.engineNow) !== JSON.stringify(this.engine)) this.held.clear();
     this.engine = data.engineNow;
     return data;
   }
@@ -159,5 +169,6 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
     await this.conn?.close();
     this.conn = undefined;
     this.engine = undefined;
+    this.held.clear();
   }
 }

@@ -82,8 +82,15 @@ const STATUS = '~status';
 const EDGES = '~edges';
 const PROOF = '~proof';
 
-/** Every query of the scenario's page, by `panel.read`, plus the reads all panels share. */
-export function snapshotReads(scenario: Scenario, engine: Engine): Reads {
+/**
+ * Every query of the scenario's page, by `panel.read`, plus the reads all panels share; without
+ * those of the panels named in `skip` (their rows are held from an earlier read).
+ */
+export function snapshotReads(
+  scenario: Scenario,
+  engine: Engine,
+  skip: ReadonlySet<string> = new Set(),
+): Reads {
   const reads: Record<string, string> = {};
   if (engine.kind !== 'none') {
     reads[STATUS] = statusSql(engine.features);
@@ -91,6 +98,7 @@ export function snapshotReads(scenario: Scenario, engine: Engine): Reads {
     if (engine.features.proof) reads[PROOF] = PROOF_SQL;
   }
   for (const panel of panelsOf(scenario, engine)) {
+    if (skip.has(panel.id)) continue;
     for (const [name, sql] of Object.entries(panel.reads({ engine }))) {
       reads[`${panel.id}.${name}`] = sql;
     }
@@ -98,18 +106,60 @@ export function snapshotReads(scenario: Scenario, engine: Engine): Reads {
   return reads;
 }
 
-/** Reads a scenario's snapshot over `db` in one statement. */
+/**
+ * Rows of the slowly moving panels (`readEverySeconds`), kept by a producer between their reads:
+ * by panel id, with when they were read (the producer's clock).
+ */
+export type HeldRows = Map<string, { rows: Record<string, Row[]>; readAtMs: number }>;
+
+/** The panels whose rows `held` still covers at `nowMs` (not yet due for a read of their own). */
+export function stillHeld(
+  scenario: Scenario,
+  engine: Engine,
+  held: HeldRows,
+  nowMs: number,
+): Set<string> {
+  const out = new Set<string>();
+  for (const panel of panelsOf(scenario, engine)) {
+    const h = held.get(panel.id);
+    if (panel.readEverySeconds && h && nowMs - h.readAtMs < panel.readEverySeconds * 1000) {
+      out.add(panel.id);
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads a scenario's snapshot over `db` in one statement. With `held` (a producer's), the slowly
+ * moving panels are read only when due; their rows come from `held` in between, and `held` is
+ * updated with those read now.
+ */
 export async function readSnapshot(
   db: Db,
   scenario: Scenario,
   engine: Engine,
+  held?: HeldRows,
 ): Promise<SnapshotData> {
   const readAtMs = Date.now();
+  const skip = held ? stillHeld(scenario, engine, held, readAtMs) : new Set<string>();
   const r = await readTogether(
     db,
-    snapshotReads(scenario, engine),
+    snapshotReads(scenario, engine, skip),
     engine.kind === 'none' ? undefined : RECENT_ENDS_SQL,
   );
+  if (held) {
+    for (const panel of panelsOf(scenario, engine)) {
+      const prefix = `${panel.id}.`;
+      if (skip.has(panel.id)) {
+        Object.assign(r.rows, held.get(panel.id)?.rows);
+      } else if (panel.readEverySeconds) {
+        const rows = Object.fromEntries(
+          Object.entries(r.rows).filter(([k]) => k.startsWith(prefix)),
+        );
+        held.set(panel.id, { rows, readAtMs });
+      }
+    }
+  }
   const answeredMs = Date.now();
   const cadence = cadenceHere(r.extra, r.dbNowMs, readAtMs, answeredMs);
   const ends = ((r.extra as unknown[] | null) ?? []).map(Number).filter(Number.isFinite);
