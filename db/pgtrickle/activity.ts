@@ -170,3 +170,52 @@ export function parseAdvice(rows: readonly Row[]): AdviceRow[] {
     reason: String(r.reason),
   }));
 }
+
+/** The engine's own latency figures per table (pgtrickle.commit_latency_stats(), newer releases). */
+export interface EngineLatencyRow {
+  name: string;
+  samples: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+  /**
+   * What the engine measured: 'commit_timestamp' (source commit → visible, with
+   * track_commit_timestamp) or 'refresh_duration' (how long its refreshes took).
+   */
+  trackingMode: string;
+}
+
+export const LATENCY_SQL = `SELECT pgt_name, samples, p50_ms, p95_ms, max_ms, tracking_mode
+FROM pgtrickle.commit_latency_stats() WHERE pgt_schema = 'public'`;
+
+export const parseLatency = (rows: readonly Row[]): EngineLatencyRow[] =>
+  rows.map((r) => ({
+    name: String(r.pgt_name),
+    samples: num(r.samples),
+    p50Ms: numOrNull(r.p50_ms),
+    p95Ms: numOrNull(r.p95_ms),
+    maxMs: numOrNull(r.max_ms),
+    trackingMode: String(r.tracking_mode ?? ''),
+  }));
+
+/** The engine's freshness report per table (pgtrickle.freshness(), 0.90+): its SLA status. */
+export interface EngineFreshnessRow {
+  name: string;
+  /** The table's freshness target, seconds; null where none is set. */
+  targetS: number | null;
+  p95S: number | null;
+  status: string;
+}
+
+export const FRESHNESS_REPORT_SQL = `SELECT stream_table, extract(epoch FROM target)::float8 AS target_s,
+       extract(epoch FROM p95)::float8 AS p95_s, status
+FROM pgtrickle.freshness()`;
+
+export const parseFreshnessReport = (rows: readonly Row[]): EngineFreshnessRow[] =>
+  rows.map((r) => ({
+    // The engine names a table schema.table, as in pgt_status().
+    name: String(r.stream_table).replace(/^public\./, ''),
+    targetS: numOrNull(r.target_s),
+    p95S: numOrNull(r.p95_s),
+    status: String(r.status ?? ''),
+  }));

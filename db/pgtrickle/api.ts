@@ -37,6 +37,17 @@ export const FUNCTION_COLUMNS: Record<string, [string, string][]> = {
     ['diff_speedup', 'text'],
     ['last_refresh_at', 'text'],
   ],
+  // Newer releases only (not 0.67): read where the engine has it (EngineFeatures.commitLatency).
+  commit_latency_stats: [
+    ['pgt_schema', 'text'],
+    ['pgt_name', 'text'],
+    ['samples', 'bigint'],
+    ['min_ms', 'double precision'],
+    ['p50_ms', 'double precision'],
+    ['p95_ms', 'double precision'],
+    ['max_ms', 'double precision'],
+    ['tracking_mode', 'text'],
+  ],
   recommend_refresh_mode: [
     ['pgt_schema', 'text'],
     ['pgt_name', 'text'],
@@ -46,6 +57,24 @@ export const FUNCTION_COLUMNS: Record<string, [string, string][]> = {
     ['confidence', 'text'],
     ['reason', 'text'],
     ['signals', 'jsonb'],
+  ],
+};
+
+/** Functions of FUNCTION_COLUMNS that 0.67.0 lacks (newer releases have them). */
+export const NEWEST_ONLY_FUNCTIONS: readonly string[] = ['commit_latency_stats'];
+
+/**
+ * Functions read where the engine has them that the compatibility mode does not provide (it has
+ * no freshness targets, so no honest SLA report): 0.108.3's output columns.
+ */
+export const ENGINE_ONLY_FUNCTION_COLUMNS: Record<string, [string, string][]> = {
+  freshness: [
+    ['stream_table', 'text'],
+    ['target', 'interval'],
+    ['p50', 'interval'],
+    ['p95', 'interval'],
+    ['p99', 'interval'],
+    ['status', 'text'],
   ],
 };
 
@@ -251,6 +280,7 @@ export const EXECUTE_GRANTS: Record<string, string[]> = {
   pgt_status: ['PUBLIC'],
   dependency_tree: ['PUBLIC'],
   recommend_refresh_mode: ['PUBLIC'],
+  commit_latency_stats: ['PUBLIC'],
   refresh_efficiency: [],
   refresh_stream_table: ['pgtrickle_operator'],
   create_stream_table: ['pgtrickle_admin'],

@@ -23,6 +23,13 @@ export interface EngineFeatures {
   advisor: boolean;
   /** This role may read demo_meta.proofs (the live proof's results; a bootstrap of this code). */
   proof: boolean;
+  /**
+   * pgtrickle.commit_latency_stats() (newer releases; the compatibility mode has it too, from its
+   * own refresh durations): the engine's own latency percentiles per table, callable here.
+   */
+  commitLatency: boolean;
+  /** pgtrickle.freshness() (0.90+): the engine's freshness and SLA status per table, readable here. */
+  freshnessReport: boolean;
 }
 
 /** Which engine maintains the stream tables in a database. */
@@ -40,6 +47,8 @@ export const NO_FEATURES: EngineFeatures = {
   fusedRecorded: false,
   advisor: false,
   proof: false,
+  commitLatency: false,
+  freshnessReport: false,
 };
 
 export const featuresOf = (engine: Engine): EngineFeatures =>
@@ -80,7 +89,13 @@ export const ENGINE_SQL = `SELECT (SELECT extversion FROM pg_extension WHERE ext
                       AND pg_get_constraintdef(oid) LIKE '%SCHEDULER_FUSED%') AS fused,
             coalesce(has_function_privilege(
               to_regprocedure('demo_meta.refresh_mode_advice()'), 'EXECUTE'), false) AS advisor,
-            coalesce(has_table_privilege(to_regclass('demo_meta.proofs'), 'SELECT'), false) AS proof`;
+            coalesce(has_table_privilege(to_regclass('demo_meta.proofs'), 'SELECT'), false) AS proof,
+            coalesce(has_function_privilege(
+              to_regprocedure('pgtrickle.commit_latency_stats()'), 'EXECUTE'), false) AS latency,
+            coalesce(has_function_privilege(to_regprocedure('pgtrickle.freshness()'), 'EXECUTE'), false)
+              AND coalesce(has_table_privilege(
+                to_regclass('pgtrickle.pgt_freshness_controller_state'), 'SELECT'), true)
+              AS freshness_report`;
 
 /** The engine from ENGINE_SQL's row. */
 export function engineFrom(row: Record<string, unknown> | undefined): Engine {
@@ -94,6 +109,8 @@ export function engineFrom(row: Record<string, unknown> | undefined): Engine {
     fusedRecorded: Boolean(row.fused),
     advisor: Boolean(row.advisor),
     proof: Boolean(row.proof),
+    commitLatency: Boolean(row.latency),
+    freshnessReport: Boolean(row.freshness_report),
   };
   if (row.ext) return { kind: 'pg_trickle', version: String(row.ext), features };
   return { kind: 'compat', version: String(row.compat_version ?? 'unknown'), features };

@@ -111,12 +111,17 @@ export async function grantScenario(db: Db, database: string, compat: boolean): 
     `GRANT EXECUTE ON FUNCTION demo_meta.refresh_mode_advice() TO ${READER}`,
   );
   // pg_trickle's explain_diff_sql() (the SQL panel's "how it is maintained") reads which change
-  // buffer tracks each source: catalog metadata, not the changes themselves.
-  const [tracking] = await db.query(
-    `SELECT to_regclass('pgtrickle.pgt_change_tracking') IS NOT NULL AS present`,
+  // buffer tracks each source: catalog metadata, not the changes themselves. And the engine's
+  // freshness() (0.90+) reads its controller's table, which 0.108.3 revokes from PUBLIC.
+  const [present] = await db.query(
+    `SELECT to_regclass('pgtrickle.pgt_change_tracking') IS NOT NULL AS tracking,
+            to_regclass('pgtrickle.pgt_freshness_controller_state') IS NOT NULL AS controller`,
   );
-  if (!compat && tracking?.present) {
+  if (!compat && present?.tracking) {
     sql.push(`GRANT SELECT ON pgtrickle.pgt_change_tracking TO ${READER}`);
+  }
+  if (!compat && present?.controller) {
+    sql.push(`GRANT SELECT ON pgtrickle.pgt_freshness_controller_state TO ${READER}`);
   }
   if (compat) {
     sql.push(

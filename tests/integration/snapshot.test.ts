@@ -8,7 +8,15 @@ import { detectEngine } from '../../db/pgtrickle/engine';
 import { freshScenario } from '../../local/scenario-setup';
 import { ecommerce } from '../../scenarios/ecommerce';
 import type { Scenario } from '../../scenarios/types';
-import { type HeldRows, readSnapshot, snapshotReads, stillHeld } from '../../worker/snapshot';
+import type { FreshnessView } from '../../worker/engine/trace';
+import {
+  buildSnapshot,
+  type HeldRows,
+  readSnapshot,
+  readSnapshotNow,
+  snapshotReads,
+  stillHeld,
+} from '../../worker/snapshot';
 
 const { cfg, readerCfg, writerCfg } = inject('stack');
 
@@ -55,6 +63,21 @@ describe('slowly moving panels in the producer’s reads', () => {
       expect((held.get('efficiency')?.readAtMs ?? 0) > Date.now() - 5000).toBe(true);
     } finally {
       await conn.close();
+    }
+  });
+
+  it('carries the stand-in’s commit_latency_stats() into the freshness panel, per table', async () => {
+    const s = buildSnapshot(shop, await readSnapshotNow(readerCfg, shop));
+    const fresh = s.panels.find((p) => p.panel.id === 'freshness')?.data as FreshnessView;
+    expect(s.engine.kind !== 'none' && s.engine.features.commitLatency).toBe(true);
+    expect(fresh.sla).toBeNull();
+    expect([...(fresh.latency?.keys() ?? [])].sort()).toEqual(
+      shop.streamTables.map((t) => t.name).sort(),
+    );
+    for (const l of fresh.latency?.values() ?? []) {
+      expect(l.trackingMode).toBe('refresh_duration');
+      expect(l.samples, l.name).toBeGreaterThan(0);
+      expect(l.p50Ms ?? -1, l.name).toBeGreaterThan(0);
     }
   });
 });

@@ -9,6 +9,7 @@ import { dagPanel } from '../../worker/engine/dag';
 import { efficiencyPanel } from '../../worker/engine/efficiency';
 import { historyPanel } from '../../worker/engine/history';
 import { statusPanel } from '../../worker/engine/status';
+import { freshnessPanel } from '../../worker/engine/trace';
 import { SqlBody } from '../../worker/views/explore';
 import { ALL_FEATURES, NO_FEATURES, statusRow } from './engines';
 
@@ -170,5 +171,60 @@ describe('change ratios above 1', () => {
   it('leave ratios up to 1 without a note', () => {
     expect(html(0.25, V067)).not.toContain('<sup>');
     expect(html(null, V067)).not.toContain('<sup>');
+  });
+});
+
+describe('beside the demo’s own freshness, what the engine measures itself', () => {
+  const rows = [{ name: 'customer_stats', n: 12, p50: 900, p95: 1400, max: 1600 }];
+  const latency = (mode: string) =>
+    new Map([
+      [
+        'customer_stats',
+        {
+          name: 'customer_stats',
+          samples: 40,
+          p50Ms: 812,
+          p95Ms: 1290,
+          maxMs: 1500,
+          trackingMode: mode,
+        },
+      ],
+    ]);
+
+  it('says a version without commit_latency_stats() does not measure it, and shows no column', () => {
+    const h = draw(freshnessPanel, { rows, latency: null, sla: null }, V067);
+    expect(h).not.toContain('Engine p50/p95 ms');
+    expect(h).toContain('pg_trickle 0.67.0 does not measure latency itself');
+    expect(h).toContain('no freshness report');
+  });
+
+  it('shows the engine’s commit → visible figures and SLA status where it has them', () => {
+    const sla = new Map([
+      ['customer_stats', { name: 'customer_stats', targetS: 2, p95S: 1.3, status: 'MEETING' }],
+    ]);
+    const h = draw(freshnessPanel, { rows, latency: latency('commit_timestamp'), sla }, V0108);
+    expect(h).toContain('Engine p50/p95 ms');
+    expect(h).toContain('812 / 1,290');
+    expect(h).toContain('MEETING');
+    expect(h).toContain('from the source transaction’s commit');
+  });
+
+  it('calls refresh durations what they are', () => {
+    const h = draw(
+      freshnessPanel,
+      { rows, latency: latency('refresh_duration'), sla: null },
+      V0108,
+    );
+    expect(h).toContain('are refresh durations');
+    expect(h).not.toContain('from the source transaction’s commit');
+  });
+
+  it('says in compatibility mode whose durations they are', () => {
+    const h = draw(
+      freshnessPanel,
+      { rows, latency: latency('refresh_duration'), sla: null },
+      COMPAT,
+    );
+    expect(h).toContain('its own full recomputations');
   });
 });

@@ -11,6 +11,8 @@ export const ALL_FEATURES: EngineFeatures = {
   fusedRecorded: true,
   advisor: true,
   proof: true,
+  commitLatency: true,
+  freshnessReport: true,
 };
 
 /** What 0.67.0 records (and what a missing engine offers). */

@@ -2,6 +2,14 @@
 // burst) traced through the DAG — each stream table's pick-up time and the rows that refresh
 // changed — and, over every generator tick of the last minutes, each stream table's freshness.
 import type { Db, Engine } from '../../db';
+import {
+  type EngineFreshnessRow,
+  type EngineLatencyRow,
+  FRESHNESS_REPORT_SQL,
+  LATENCY_SQL,
+  parseFreshnessReport,
+  parseLatency,
+} from '../../db/pgtrickle/activity';
 import { featuresOf } from '../../db/pgtrickle/engine';
 import { type Edge, loadEdges, streamLevels } from '../../db/pgtrickle/status';
 import {
@@ -18,6 +26,7 @@ import {
   type TracedChange,
   type TraceStep,
 } from '../../db/pgtrickle/trace';
+import { NO_ROWS_SQL } from '../../db/snapshot';
 import { fmt } from '../../scenarios/shared/format';
 import { definePanel } from '../../scenarios/shared/panel';
 import { percentile } from '../../scenarios/shared/stats';
@@ -137,18 +146,42 @@ interface NodeFreshness {
 /** Seconds of generator ticks the freshness panel covers. */
 const FRESHNESS_WINDOW_S = 180;
 
-export const freshnessPanel = definePanel<NodeFreshness[], 'changes' | 'refreshes'>({
+/** The demo's own freshness per table, and the engine's own figures where it has them. */
+export interface FreshnessView {
+  rows: NodeFreshness[];
+  /** commit_latency_stats() by table; null where the engine has no such function. */
+  latency: Map<string, EngineLatencyRow> | null;
+  /** freshness() by table; null where the engine has none. */
+  sla: Map<string, EngineFreshnessRow> | null;
+}
+
+export const freshnessPanel = definePanel<
+  FreshnessView,
+  'changes' | 'refreshes' | 'latency' | 'sla'
+>({
   id: 'freshness',
   title: 'Freshness per stream table',
-  note: 'each generator tick of the last 3 min followed through the DAG: seconds from the write to the refresh that picked it up',
+  note: 'each generator tick of the last 3 min followed through the DAG: seconds from the write to the refresh that picked it up; beside it, what the engine measures itself',
   chart: 'bar',
-  reads: ({ engine }) => ({
-    changes: recentChangesSql(FRESHNESS_WINDOW_S),
-    refreshes: recentRefreshesSql(featuresOf(engine), FRESHNESS_WINDOW_S),
-  }),
+  reads: ({ engine }) => {
+    const f = featuresOf(engine);
+    return {
+      changes: recentChangesSql(FRESHNESS_WINDOW_S),
+      refreshes: recentRefreshesSql(f, FRESHNESS_WINDOW_S),
+      latency: f.commitLatency ? LATENCY_SQL : NO_ROWS_SQL,
+      sla: f.freshnessReport ? FRESHNESS_REPORT_SQL : NO_ROWS_SQL,
+    };
+  },
   build: (r, ctx) => {
+    const f = featuresOf(ctx.engine);
+    const latency = f.commitLatency
+      ? new Map(parseLatency(r.latency).map((x) => [x.name, x]))
+      : null;
+    const sla = f.freshnessReport
+      ? new Map(parseFreshnessReport(r.sla).map((x) => [x.name, x]))
+      : null;
     const changes = parseChanges(r.changes);
-    if (changes.length === 0) return [];
+    if (changes.length === 0) return { rows: [], latency, sla };
     const { edges } = ctx;
     const order = dependencyOrder(streamNames(edges), edges);
     const refreshes = parseRefreshes(r.refreshes);
@@ -158,7 +191,7 @@ export const freshnessPanel = definePanel<NodeFreshness[], 'changes' | 'refreshe
         if (s.state === 'reached' && s.ms !== null) ms.get(s.name)?.push(s.ms);
       }
     }
-    return order.map((name) => {
+    const rows = order.map((name) => {
       const v = ms.get(name) ?? [];
       return {
         name,
@@ -168,28 +201,95 @@ export const freshnessPanel = definePanel<NodeFreshness[], 'changes' | 'refreshe
         max: v.length ? Math.max(...v) : 0,
       };
     });
+    return { rows, latency, sla };
   },
-  render: (rows) => (
-    <>
-      <ChartData
-        labels={rows.map((r) => r.name)}
-        datasets={[
-          { label: 'p50 (s)', data: rows.map((r) => Math.round(r.p50 / 10) / 100), tone: 'accent' },
-          { label: 'p95 (s)', data: rows.map((r) => Math.round(r.p95 / 10) / 100), tone: 'warn' },
-        ]}
-        unit="s"
-      />
-      <Table
-        rows={rows}
-        empty="No generator ticks in the last 3 minutes."
-        columns={[
-          nameCell(),
-          { label: 'Changes', numeric: true, cell: (r) => fmt.int(r.n) },
-          { label: 'p50 s', numeric: true, cell: (r) => (r.n ? (r.p50 / 1000).toFixed(2) : '—') },
-          { label: 'p95 s', numeric: true, cell: (r) => (r.n ? (r.p95 / 1000).toFixed(2) : '—') },
-          { label: 'max s', numeric: true, cell: (r) => (r.n ? (r.max / 1000).toFixed(2) : '—') },
-        ]}
-      />
-    </>
-  ),
+  render: ({ rows, latency, sla }, { engine }) => {
+    const modes = new Set([...(latency?.values() ?? [])].map((l) => l.trackingMode));
+    const commitToVisible = modes.size === 1 && modes.has('commit_timestamp');
+    const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : fmt.int(v));
+    return (
+      <>
+        <ChartData
+          labels={rows.map((r) => r.name)}
+          datasets={[
+            {
+              label: 'p50 (s)',
+              data: rows.map((r) => Math.round(r.p50 / 10) / 100),
+              tone: 'accent',
+            },
+            { label: 'p95 (s)', data: rows.map((r) => Math.round(r.p95 / 10) / 100), tone: 'warn' },
+          ]}
+          unit="s"
+        />
+        <Table
+          rows={rows}
+          empty="No generator ticks in the last 3 minutes."
+          columns={[
+            nameCell(),
+            { label: 'Changes', numeric: true, cell: (r) => fmt.int(r.n) },
+            { label: 'p50 s', numeric: true, cell: (r) => (r.n ? (r.p50 / 1000).toFixed(2) : '—') },
+            { label: 'p95 s', numeric: true, cell: (r) => (r.n ? (r.p95 / 1000).toFixed(2) : '—') },
+            { label: 'max s', numeric: true, cell: (r) => (r.n ? (r.max / 1000).toFixed(2) : '—') },
+            ...(latency
+              ? [
+                  {
+                    label: 'Engine p50/p95 ms',
+                    numeric: true,
+                    cell: (r: NodeFreshness) => {
+                      const l = latency.get(r.name);
+                      return l ? `${ms(l.p50Ms)} / ${ms(l.p95Ms)}` : '—';
+                    },
+                  },
+                ]
+              : []),
+            ...(sla
+              ? [
+                  {
+                    label: 'Engine SLA',
+                    cell: (r: NodeFreshness) => sla.get(r.name)?.status ?? '—',
+                  },
+                ]
+              : []),
+          ]}
+        />
+        <EngineMeasuresNote
+          engine={engine}
+          latency={latency}
+          sla={sla}
+          commitToVisible={commitToVisible}
+        />
+      </>
+    );
+  },
 });
+
+/** What the engine's own columns are, or why they are absent (never a zero in their place). */
+function EngineMeasuresNote(props: {
+  engine: Engine;
+  latency: FreshnessView['latency'];
+  sla: FreshnessView['sla'];
+  commitToVisible: boolean;
+}) {
+  const { engine, latency, sla } = props;
+  if (engine.kind === 'none') return null;
+  const said: string[] = [];
+  if (engine.kind === 'compat') {
+    said.push(
+      'Compatibility mode: its commit_latency_stats() reports how long its own full recomputations took (as pg_trickle does when commit timestamps are not tracked); it has no freshness() report.',
+    );
+  } else {
+    said.push(
+      latency === null
+        ? `pg_trickle ${engine.version} does not measure latency itself (commit_latency_stats() is in newer releases): the seconds above are the demo's own.`
+        : props.commitToVisible
+          ? 'The engine’s own figures (commit_latency_stats()): from the source transaction’s commit to the refresh that made it visible.'
+          : 'The engine’s own figures (commit_latency_stats()) are refresh durations: commit timestamps are not tracked on this server (track_commit_timestamp).',
+    );
+    said.push(
+      sla === null
+        ? `It has no freshness report (freshness(), 0.90+).`
+        : 'SLA: the engine’s freshness() status per table (the demo sets no freshness targets, so most say so).',
+    );
+  }
+  return <p class="note">{said.join(' ')}</p>;
+}

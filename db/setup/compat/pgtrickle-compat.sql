@@ -623,6 +623,24 @@ LANGUAGE sql STABLE AS $$
   ORDER BY s.pgt_id
 $$;
 
+-- 0.108.3's commit_latency_stats(), in the mode it reports when commit timestamps are not tracked
+-- ('refresh_duration'): percentiles of how long each table's refreshes took, from history. Here
+-- those are the durations of the stand-in's own full recomputations, measured as they ran.
+CREATE OR REPLACE FUNCTION pgtrickle.commit_latency_stats()
+RETURNS TABLE (pgt_schema text, pgt_name text, samples bigint, min_ms double precision,
+  p50_ms double precision, p95_ms double precision, max_ms double precision, tracking_mode text)
+LANGUAGE sql STABLE AS $$
+  SELECT s.pgt_schema, s.pgt_name, count(h.duration_ms), min(h.duration_ms),
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY h.duration_ms),
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY h.duration_ms),
+         max(h.duration_ms), 'refresh_duration'
+  FROM pgtrickle.pgt_stream_tables s
+  LEFT JOIN pgtrickle.pgt_refresh_history h ON h.pgt_id = s.pgt_id AND h.status = 'COMPLETED'
+    AND h.action <> 'NO_DATA' AND h.duration_ms IS NOT NULL
+  GROUP BY s.pgt_id, s.pgt_schema, s.pgt_name
+  ORDER BY s.pgt_schema, s.pgt_name
+$$;
+
 -- The scheduler's job, done on request: refresh every stream table that is due, sources first.
 -- A fixed-schedule table is due when its interval has passed (NO_DATA if its sources did not
 -- change, as pg_trickle records it); a calculated table when a source has pending changes.
@@ -683,7 +701,7 @@ END $$;
 -- role); creating, dropping and refreshing need the owner.
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA pgtrickle FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgtrickle.pgt_status(), pgtrickle.dependency_tree(),
-  pgtrickle.recommend_refresh_mode(text) TO PUBLIC;
+  pgtrickle.recommend_refresh_mode(text), pgtrickle.commit_latency_stats() TO PUBLIC;
 
 -- 0.108.3's three roles (NOLOGIN NOINHERIT, cluster-wide, created once), chained reader →
 -- operator → admin: USAGE on the schema goes to them, not to PUBLIC (the bootstrap grants it to
