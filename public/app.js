@@ -5,6 +5,8 @@
 // - Polls every 2 s on average, timed by the server to land just after the engine refreshes;
 //   pauses while the tab is hidden or the visitor paused it, and polls at once after.
 // - A failed poll shows a banner with the time of the last good data; the next good poll clears it.
+import { POLL_MS, PollTimer, ServerClock } from './poll-timer.js';
+
 (() => {
   const charts = new Map();
   const palette = [
@@ -181,17 +183,12 @@
   // The poll timer: every 2 s on average, each poll just after one of the engine's scheduler
   // passes. An answer says when the next pass's data is readable (X-Next-Refresh-In, ms after
   // X-Server-Time) and how far apart passes are (X-Pass-Every). The server's clock is placed on
-  // ours by the quickest recent answer (a slow one waited in a queue and would make every poll
-  // late). The page keeps a timetable of one poll every 2 s and sends each at the moment after a
-  // pass nearest to its slot (within ±0.5 s; of two passes about as near, the one 2 s after the
-  // previous poll, so that jittering passes do not make it alternate 1 s and 3 s intervals).
-  // Without those headers it polls 2 s after the previous poll. The same rules as PollTimer and
-  // ServerClock in db/pgtrickle/cadence.ts, which are tested.
+  // ours by the quickest recent answer; the rule is public/poll-timer.js (tested there, and run by
+  // the bench's stand-in visitors). Without those headers it polls 2 s after the previous poll.
   let timer;
   let sentAt = Date.now();
-  let slot;
-  const POLL_MS = 2000;
-  const skews = [];
+  const pollTimer = new PollTimer(POLL_MS);
+  const serverClock = new ServerClock();
   function pollIn(ms) {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -206,24 +203,12 @@
     const serverTime = header('X-Server-Time');
     const refreshIn = header('X-Next-Refresh-In');
     const every = header('X-Pass-Every');
-    let want = (slot ?? sentAt) + POLL_MS;
-    if (Math.abs(want - (sentAt + POLL_MS)) > POLL_MS / 2) want = sentAt + POLL_MS;
-    slot = want;
-    let at = want;
+    let at;
     if (serverTime > 0 && refreshIn >= 0 && every >= 500) {
-      skews.push(now - serverTime);
-      if (skews.length > 15) skews.shift();
-      const refreshAt = serverTime + Math.min(...skews) + refreshIn;
-      const before = refreshAt + Math.floor((want - refreshAt) / every) * every;
-      const after = before + every;
-      const offBy = (t, from) => Math.abs(t - from);
-      at = offBy(before, want) <= offBy(after, want) ? before : after;
-      if (Math.abs(offBy(before, want) - offBy(after, want)) < every * 0.25) {
-        const interval = sentAt + POLL_MS;
-        at = offBy(before, interval) <= offBy(after, interval) ? before : after;
-      }
-      if (at <= sentAt) at += every;
-      at = Math.min(want + POLL_MS / 4, Math.max(want - POLL_MS / 4, at));
+      serverClock.note(serverTime, now);
+      at = pollTimer.next(sentAt, serverClock.local(serverTime) + refreshIn, every);
+    } else {
+      at = pollTimer.next(sentAt);
     }
     return Math.max(100, at - now);
   }

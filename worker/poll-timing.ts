@@ -2,12 +2,13 @@
 // fragment carries the cadence it was read with and until when it is fresh; every answer, cached
 // or not, then tells the page when the next pass's data is readable (`X-Next-Refresh-In`, ms after
 // `X-Server-Time`, when it is sent) and how far apart passes are (`X-Pass-Every`, ms): the page
-// polls every 2 s on average, each poll just after a pass (app.js; `PollTimer` and `ServerClock`
-// in db/pgtrickle/cadence.ts).
+// polls every 2 s on average, each poll just after a pass (public/poll-timer.js, the rule the
+// page runs).
 import { type Cadence, nextRefreshInMs, nextVisibleMs } from '../db/pgtrickle/cadence';
 
 /** The page's poll interval, on average. */
-export const POLL_MS = 2000;
+export { POLL_MS } from '../public/poll-timer.js';
+
 /** A pass that is late is looked for again this soon (its data may land at any moment). */
 const LATE_RECHECK_MS = 250;
 

@@ -72,70 +72,9 @@ export function nextRefreshInMs(c: Cadence, nowMs: number): number {
   return Math.round(c.readableMs + k * c.periodMs - nowMs);
 }
 
-/**
- * When a page polls next. It keeps an ideal timetable, one poll every `pollMs` from its first, and
- * sends each poll at the moment after a pass (a later one than its previous poll saw) nearest to
- * the timetable's next slot (of two about as near, the one 2 s after the previous poll), within
- * ±25 % of the interval: every poll lands just after a pass,
- * and however far apart passes are the page polls every `pollMs` on average (taking the pass
- * nearest to 2 s after each poll would poll every 1.5 s with passes 1.5 s apart). The timetable
- * starts again after a pause or a very slow answer. The dashboard's app.js does the same.
- */
-/** Two passes this close (a share of the interval) to a poll's slot count as equally near. */
-const TIE_SHARE = 0.25;
-
-export class PollTimer {
-  private slot: number | undefined;
-  constructor(private readonly pollMs: number) {}
-
-  /**
-   * The next poll's time, given when the previous one was sent and one moment `refreshAt` after a
-   * pass (on the page's clock) with passes every `periodMs`; without those, one interval later.
-   */
-  next(sentAt: number, refreshAt?: number, periodMs?: number): number {
-    const poll = this.pollMs;
-    let want = (this.slot ?? sentAt) + poll;
-    if (Math.abs(want - (sentAt + poll)) > poll / 2) want = sentAt + poll;
-    this.slot = want;
-    if (refreshAt === undefined || !periodMs) return want;
-    // The passes either side of the slot: the nearer one; but where both are about as near, the
-    // one a whole interval after the previous poll. A slot halfway between passes (it stays there
-    // for minutes when passes are about 1 s apart) would otherwise change side with every jitter
-    // of the passes, and the page alternate 1 s and 3 s intervals.
-    const before = refreshAt + Math.floor((want - refreshAt) / periodMs) * periodMs;
-    const after = before + periodMs;
-    const offBy = (t: number, from: number) => Math.abs(t - from);
-    let at = offBy(before, want) <= offBy(after, want) ? before : after;
-    if (Math.abs(offBy(before, want) - offBy(after, want)) < periodMs * TIE_SHARE) {
-      const interval = sentAt + poll;
-      at = offBy(before, interval) <= offBy(after, interval) ? before : after;
-    }
-    // A pass the previous poll already saw is no reason to poll again.
-    if (at <= sentAt) at += periodMs;
-    return Math.min(want + poll / 4, Math.max(want - poll / 4, at));
-  }
-}
-
-/**
- * The page's view of the server's clock: the smallest (arrival − server's send time) over its
- * recent answers. That is the clock difference plus the quickest delivery; the slower answers
- * waited in a queue, and taking theirs would place every pass, and so every poll, late.
- */
-export class ServerClock {
-  private readonly recent: number[] = [];
-  constructor(private readonly keep = 15) {}
-
-  /** Notes an answer sent at `serverMs` (server clock) that arrived at `arrivedMs`. */
-  note(serverMs: number, arrivedMs: number): void {
-    this.recent.push(arrivedMs - serverMs);
-    if (this.recent.length > this.keep) this.recent.shift();
-  }
-
-  /** A server time on this clock. */
-  local(serverMs: number): number {
-    return serverMs + Math.min(...this.recent);
-  }
-}
+// When the page polls: the one copy of the rule is public/poll-timer.js, which the page loads as
+// is; the Worker, the tests and the bench's stand-in visitors use it from here.
+export { PollTimer, ServerClock } from '../../public/poll-timer.js';
 
 /**
  * A select-list expression for the query that opens a snapshot: the end times (ms, the database's

@@ -288,11 +288,25 @@ describe('the poll rhythm', () => {
       expect(counted.length).toBeGreaterThanOrEqual(7);
       expect(mean).toBeGreaterThan(1800);
       expect(mean).toBeLessThan(2200);
-      const timed = after.filter((ms) => ms >= 0 && ms <= VISIBLE_AFTER_MS + 250);
+      const window = VISIBLE_AFTER_MS + 250;
+      const timed = after.filter((ms) => ms >= 0 && ms <= window);
+      // The bar a poll sent at a random moment would meet: the share of the counted time that
+      // lies within `window` after some refresh (other test files' writes may add passes). The
+      // page must beat it clearly, and be timed three polls in four at least.
+      const to = from + 16_000;
+      let covered = 0;
+      let reach = from;
+      for (const e of ends) {
+        const start = Math.max(e, reach);
+        const end = Math.min(e + window, to);
+        if (end > start) covered += end - start;
+        reach = Math.max(reach, e + window);
+      }
+      const chance = covered / (to - from);
       expect(
         timed.length / after.length,
-        `ms after a refresh: ${after.join(', ')}`,
-      ).toBeGreaterThanOrEqual(0.75);
+        `ms after a refresh: ${after.join(', ')}; a random poll: ${Math.round(chance * 100)} %`,
+      ).toBeGreaterThanOrEqual(Math.max(0.75, Math.min(0.95, chance + 0.2)));
     } finally {
       stop.done = true;
       await scheduler;

@@ -80,6 +80,7 @@ describe('dashboard Worker', () => {
       '/vendor/htmx.min.js',
       '/vendor/chart.umd.min.js',
       '/app.js',
+      '/poll-timer.js',
       '/app.css',
       '/favicon.svg',
     ]) {

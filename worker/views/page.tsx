@@ -155,7 +155,8 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
       />
       <script src="/vendor/htmx.min.js" />
       <script src="/vendor/chart.umd.min.js" />
-      <script src="/app.js" />
+      {/* A module: it imports the poll rule (poll-timer.js) as the tests and the bench run it. */}
+      <script type="module" src="/app.js" />
     </>
   );
 }
