@@ -10,7 +10,7 @@ import { scenarios } from '../scenarios';
 import type { Dashboard } from './env';
 import { healthRoutes } from './health';
 import { layout } from './layout';
-import { actionLimit, dbSettings, fragmentLimit, guards, scenarioParam } from './middleware';
+import { actionLimit, fragmentLimit, guards } from './middleware';
 import { actionRoutes } from './routes/actions';
 import { fragmentRoutes } from './routes/fragments';
 import { pageRoutes } from './routes/page';
@@ -41,8 +41,8 @@ app.use('*', layout);
 app.use('*', guards);
 app.use('/fragments/*', fragmentLimit);
 app.use('/actions/*', actionLimit);
-for (const path of ['/', '/fragments/*', '/healthz']) app.use(path, dbSettings);
-for (const path of ['/', '/fragments/*', '/actions/*']) app.use(path, scenarioParam);
+// Each sub-app resolves what its handlers use (the database settings, the scenario) with its
+// own middleware, typed on it: a handler cannot read what its sub-app does not set.
 
 app.route('/', pageRoutes);
 app.route('/fragments', fragmentRoutes);

@@ -21,15 +21,31 @@ export interface DashboardEnv extends DbEnv {
   PRODUCER_LOCATION?: string;
 }
 
-/** What a request's handlers find resolved by the middleware (c.var). */
-export interface DashboardVars {
-  /** The database settings, parsed once per request. */
-  db: DbConfig;
-  /** The scenario named by ?scenario= (or the default). */
-  scenario: Scenario;
-}
-
+/** Every request: the Worker's bindings, nothing resolved yet (the guards, the limits). */
 export interface Dashboard {
   Bindings: DashboardEnv;
-  Variables: DashboardVars;
+}
+
+/** A sub-app that reads the database: its middleware parses the settings once (c.var.db). */
+export interface WithDb {
+  Bindings: DashboardEnv;
+  Variables: {
+    /** The database settings, parsed once per request. */
+    db: DbConfig;
+  };
+}
+
+/** A sub-app about one scenario: its middleware resolves ?scenario= (c.var.scenario). */
+export interface WithScenario {
+  Bindings: DashboardEnv;
+  Variables: {
+    /** The scenario named by ?scenario= (or the default). */
+    scenario: Scenario;
+  };
+}
+
+/** Both: the page and its fragments. */
+export interface WithDbAndScenario {
+  Bindings: DashboardEnv;
+  Variables: WithDb['Variables'] & WithScenario['Variables'];
 }

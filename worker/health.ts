@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { type DbConfig, detectEngine, engineLabel, numOrNull, toDbError, withDb } from '../db';
 import { scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
-import type { Dashboard } from './env';
+import type { WithDb } from './env';
+import { dbSettings } from './middleware';
 import { READ_OPTS } from './snapshot';
 
 /** A cron run starts every minute and ticks for ~55 s: older than this means it stopped. */
@@ -77,7 +78,7 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
   }
 }
 
-export const healthRoutes = new Hono<Dashboard>().get('/', async (c) => {
+export const healthRoutes = new Hono<WithDb>().use(dbSettings).get('/', async (c) => {
   const checks = await Promise.all(scenarios.map((s) => checkScenario(c.var.db, s)));
   const problems = checks.flatMap((x) => x.problems.map((p) => `${x.scenario}: ${p}`));
   c.header('Cache-Control', 'no-store');

@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { parseDbConfig } from '../db';
 import { DEFAULT_SCENARIO, findScenario, scenarios } from '../scenarios';
 import type { Scenario, StreamTableDef } from '../scenarios/types';
-import type { Dashboard } from './env';
+import type { Dashboard, WithDb, WithScenario } from './env';
 
 const MAX_URL = 2048;
 
@@ -58,7 +58,7 @@ export const actionLimit = perClient(
 );
 
 /** The database settings, parsed from the environment once per request. */
-export const dbSettings = createMiddleware<Dashboard>(async (c, next) => {
+export const dbSettings = createMiddleware<WithDb>(async (c, next) => {
   c.set('db', parseDbConfig(c.env));
   await next();
 });
@@ -78,7 +78,7 @@ export function nameParam(c: { req: { query(k: string): string | undefined } }, 
 }
 
 /** The scenario named by ?scenario=, the configured default when absent; 404 when unknown. */
-export const scenarioParam = createMiddleware<Dashboard>(async (c, next) => {
+export const scenarioParam = createMiddleware<WithScenario>(async (c, next) => {
   const wanted = nameParam(c, 'scenario') ?? c.env.DEFAULT_SCENARIO ?? DEFAULT_SCENARIO;
   const scenario = findScenario(wanted);
   if (!scenario) {

@@ -221,6 +221,19 @@ describe('an unreachable database', () => {
     expect(body.problems).toEqual(scenarios.map((s) => `${s.id}: database unreachable`));
   });
 
+  it('resolves only what each sub-app uses: /healthz ignores ?scenario=, an action needs no database setting', async () => {
+    const health = await get('/healthz?scenario=nope');
+    expect(health.status).toBe(503); // every scenario checked, not a 404 for the parameter
+    // No DATABASE_URL at all: an action never parses one (it goes to the generator Worker).
+    const action = await app.request(
+      'http://localhost/actions/place-order?scenario=nope',
+      { method: 'POST', headers: { origin: 'http://localhost' } },
+      { DB_WS_PROXY: 'ws://127.0.0.1:1/v1' } as DashboardEnv,
+    );
+    expect(action.status).toBe(404);
+    expect(await action.text()).toContain('Unknown scenario');
+  });
+
   it('refuses a malformed database setting with a 500 that echoes nothing', async () => {
     const res = await get('/?scenario=fraud', {}, env({ DATABASE_URL: 'mysql://secret@x/y' }));
     expect(res.status).toBe(500);

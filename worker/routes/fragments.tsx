@@ -7,8 +7,8 @@ import { loadDefiningQuery } from '../../db/pgtrickle/status';
 import { loadChange } from '../../db/pgtrickle/trace';
 import { cached, defaultCache } from '../cache';
 import { FOLLOW_S, TraceView, traceChange } from '../engine/trace';
-import type { Dashboard } from '../env';
-import { nameParam, nodeParam } from '../middleware';
+import type { WithDbAndScenario } from '../env';
+import { dbSettings, nameParam, nodeParam, scenarioParam } from '../middleware';
 import { cadenceHeaders, FRESH_UNTIL, untilProducerReads, withPollHint } from '../poll-timing';
 import { allPanels, buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
 import { PanelBody } from '../views/chrome';
@@ -38,7 +38,8 @@ const edgeOpts = (c: { req: { header(name: string): string | undefined } }) => (
   acceptEncoding: c.req.header('accept-encoding'),
 });
 
-export const fragmentRoutes = new Hono<Dashboard>()
+export const fragmentRoutes = new Hono<WithDbAndScenario>()
+  .use(dbSettings, scenarioParam)
   .get('/sql', async (c) => {
     const { scenario, db } = c.var;
     const node = nodeParam(c, scenario);
