@@ -2,7 +2,8 @@
 // PostgreSQL 18 server (a superuser role, e.g. the Docker image or your own build; see README).
 // The bootstrap runs as that role; the generator then writes as demo_writer and the dashboard
 // reads as demo_reader, exactly as the Workers do. Without PGTRICKLE_TEST_URL the suite is
-// skipped, saying so (CI has no pg_trickle: no registry carries it).
+// skipped, saying so: `.ci/run` never has pg_trickle (no package registry carries it); the GitHub
+// workflow runs this suite against the published images as a service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performAction } from '../../cron/actions';
 import { runGenerator } from '../../cron/run';
@@ -106,7 +107,17 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     await proxy?.close();
   });
 
-  it('uses the extension, never the compatibility mode', async () => {
+  it('uses the extension, never the compatibility mode, on a server that loads it at start', async () => {
+    // Without the preload no scheduler starts and nothing ever refreshes; a service container
+    // cannot be given a command line, so the image's own defaults must say it.
+    const [settings] = await withDb(cfg, 'postgres', (db) =>
+      db.query(
+        `SELECT current_setting('shared_preload_libraries') AS preload,
+                current_setting('max_worker_processes')::int AS workers`,
+      ),
+    );
+    expect(String(settings?.preload)).toMatch(/\bpg_trickle\b/);
+    expect(Number(settings?.workers)).toBeGreaterThanOrEqual(16);
     for (const s of copies) {
       const engine = await withDb(cfg, s.database, detectEngine);
       expect(engine.kind, s.id).toBe('pg_trickle');
