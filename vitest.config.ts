@@ -26,6 +26,8 @@ export default defineConfig({
           include: ['tests/**/*.test.{ts,tsx}'],
           exclude: ['tests/unit/**', 'tests/docker/compose.test.ts'],
           globalSetup: ['tests/global-setup.ts'],
+          // A shared lock per file, so that a test can have the databases to itself (quietly()).
+          setupFiles: ['tests/stack-lock.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -10,6 +10,7 @@ import { VISIBLE_AFTER_MS } from '../../db/pgtrickle/cadence';
 import { refreshDue } from '../../db/pgtrickle/maintenance';
 import '../../local/driver';
 import { scenarios } from '../../scenarios';
+import { QUIET_WAIT_MS, quietly } from '../stack-lock';
 import { launch, open, shot } from './chromium';
 
 // Callbacks passed to page.evaluate run in the page; these are the page globals they use.
@@ -239,77 +240,84 @@ describe('motion and live updates, as the visitor asks', () => {
 });
 
 describe('the poll rhythm', () => {
-  it('polls every 2 s on average, each poll just after one of the engine’s scheduler passes', async () => {
-    // The engine's side in compatibility mode: a pass every second, as the generator runs it,
-    // with an order written before each so every pass has something to do. Once, mid-test, the
-    // passes shift by half a second: a page on a plain 2 s timer would stay where it was, half a
-    // second off; a page timed by the passes follows them.
-    const stop = { done: false, shift: false };
-    const scheduler = withDb(writerCfg, 'ecommerce_demo', async (c) => {
-      while (!stop.done) {
-        const started = Date.now();
-        await c.query(
-          'INSERT INTO orders (customer_id, product_id, quantity, unit_price) VALUES (1, 1, 1, 10)',
-        );
-        await refreshDue(c);
-        const extra = stop.shift ? 500 : 0;
-        stop.shift = false;
-        await new Promise((r) => setTimeout(r, 1000 + extra - (Date.now() - started)));
-      }
-    });
-    try {
-      // Three passes before the page opens: enough for the dashboard to know the rhythm.
-      await new Promise((r) => setTimeout(r, 3500));
-      const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`);
-      const polls: number[] = [];
-      page.on('request', (r) => {
-        if (r.url().includes('/fragments/all')) polls.push(Date.now());
-      });
-      await page.waitForTimeout(6000);
-      stop.shift = true;
-      // Two polls to see the passes' new rhythm, then the polls that count.
-      await page.waitForTimeout(5000);
-      const from = Date.now();
-      await page.waitForTimeout(16_000);
-      await page.context().close();
-      const ends = (
-        await withDb(cfg, 'ecommerce_demo', (c) =>
-          c.query(
-            `SELECT extract(epoch FROM end_time) * 1000 AS e FROM pgtrickle.pgt_refresh_history
+  // With no other test file running (quietly): their writes would add passes of their own, at
+  // other moments, and the page would follow a rhythm that no real scheduler has.
+  it(
+    'polls every 2 s on average, each poll just after one of the engine’s scheduler passes',
+    () =>
+      quietly(async () => {
+        // The engine's side in compatibility mode: a pass every second, as the generator runs it,
+        // with an order written before each so every pass has something to do. Once, mid-test, the
+        // passes shift by half a second: a page on a plain 2 s timer would stay where it was, half a
+        // second off; a page timed by the passes follows them.
+        const stop = { done: false, shift: false };
+        const scheduler = withDb(writerCfg, 'ecommerce_demo', async (c) => {
+          while (!stop.done) {
+            const started = Date.now();
+            await c.query(
+              'INSERT INTO orders (customer_id, product_id, quantity, unit_price) VALUES (1, 1, 1, 10)',
+            );
+            await refreshDue(c);
+            const extra = stop.shift ? 500 : 0;
+            stop.shift = false;
+            await new Promise((r) => setTimeout(r, 1000 + extra - (Date.now() - started)));
+          }
+        });
+        try {
+          // Three passes before the page opens: enough for the dashboard to know the rhythm.
+          await new Promise((r) => setTimeout(r, 3500));
+          const { page } = await open(browser, `${dashboardUrl}/?scenario=ecommerce`);
+          const polls: number[] = [];
+          page.on('request', (r) => {
+            if (r.url().includes('/fragments/all')) polls.push(Date.now());
+          });
+          await page.waitForTimeout(6000);
+          stop.shift = true;
+          // Two polls to see the passes' new rhythm, then the polls that count.
+          await page.waitForTimeout(5000);
+          const from = Date.now();
+          await page.waitForTimeout(16_000);
+          await page.context().close();
+          const ends = (
+            await withDb(cfg, 'ecommerce_demo', (c) =>
+              c.query(
+                `SELECT extract(epoch FROM end_time) * 1000 AS e FROM pgtrickle.pgt_refresh_history
              WHERE end_time > now() - interval '40 seconds' ORDER BY 1`,
-          ),
-        )
-      ).map((r) => Number(r.e));
-      const counted = polls.filter((t) => t >= from);
-      // How long after the latest refresh before it each poll was sent.
-      const after = counted.map((t) => Math.round(t - Math.max(...ends.filter((e) => e <= t))));
-      const gaps = polls.slice(1).map((t, i) => t - (polls[i] as number));
-      const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-      expect(counted.length).toBeGreaterThanOrEqual(7);
-      expect(mean).toBeGreaterThan(1800);
-      expect(mean).toBeLessThan(2200);
-      const window = VISIBLE_AFTER_MS + 250;
-      const timed = after.filter((ms) => ms >= 0 && ms <= window);
-      // The bar a poll sent at a random moment would meet: the share of the counted time that
-      // lies within `window` after some refresh (other test files' writes may add passes). The
-      // page must beat it clearly, and be timed three polls in four at least.
-      const to = from + 16_000;
-      let covered = 0;
-      let reach = from;
-      for (const e of ends) {
-        const start = Math.max(e, reach);
-        const end = Math.min(e + window, to);
-        if (end > start) covered += end - start;
-        reach = Math.max(reach, e + window);
-      }
-      const chance = covered / (to - from);
-      expect(
-        timed.length / after.length,
-        `ms after a refresh: ${after.join(', ')}; a random poll: ${Math.round(chance * 100)} %`,
-      ).toBeGreaterThanOrEqual(Math.max(0.75, Math.min(0.95, chance + 0.2)));
-    } finally {
-      stop.done = true;
-      await scheduler;
-    }
-  });
+              ),
+            )
+          ).map((r) => Number(r.e));
+          const counted = polls.filter((t) => t >= from);
+          // How long after the latest refresh before it each poll was sent.
+          const after = counted.map((t) => Math.round(t - Math.max(...ends.filter((e) => e <= t))));
+          const gaps = polls.slice(1).map((t, i) => t - (polls[i] as number));
+          const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+          expect(counted.length).toBeGreaterThanOrEqual(7);
+          expect(mean).toBeGreaterThan(1800);
+          expect(mean).toBeLessThan(2200);
+          const window = VISIBLE_AFTER_MS + 250;
+          const timed = after.filter((ms) => ms >= 0 && ms <= window);
+          // The bar a poll sent at a random moment would meet: the share of the counted time that
+          // lies within `window` after some refresh (other test files' writes may add passes). The
+          // page must beat it clearly, and be timed three polls in four at least.
+          const to = from + 16_000;
+          let covered = 0;
+          let reach = from;
+          for (const e of ends) {
+            const start = Math.max(e, reach);
+            const end = Math.min(e + window, to);
+            if (end > start) covered += end - start;
+            reach = Math.max(reach, e + window);
+          }
+          const chance = covered / (to - from);
+          expect(
+            timed.length / after.length,
+            `ms after a refresh: ${after.join(', ')}; a random poll: ${Math.round(chance * 100)} %`,
+          ).toBeGreaterThanOrEqual(Math.max(0.75, Math.min(0.95, chance + 0.2)));
+        } finally {
+          stop.done = true;
+          await scheduler;
+        }
+      }),
+    QUIET_WAIT_MS,
+  );
 });
