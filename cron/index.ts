@@ -37,7 +37,9 @@ export function parseSettings(env: GeneratorEnv) {
 export const generatorApp = new Hono<{ Bindings: GeneratorEnv }>()
   .post('/actions/:scenario/:action', async (c) => {
     const scenario = findScenario(c.req.param('scenario'));
-    if (!scenario) return c.json({ ok: false, reason: 'unknown', valid: [] }, 404);
+    if (!scenario) {
+      return c.json({ ok: false, reason: 'unknown' as const, valid: [] as string[] }, 404);
+    }
     const perMinute = Number(c.env.VISITOR_ACTIONS_PER_MINUTE ?? ACTIONS_PER_MINUTE);
     const result = await performAction({
       cfg: parseDbConfig(c.env),
@@ -52,6 +54,9 @@ export const generatorApp = new Hono<{ Bindings: GeneratorEnv }>()
     console.error(JSON.stringify({ msg: 'action failed', error: String(err), level: 'error' }));
     return c.json({ ok: false, reason: 'error' }, 500);
   });
+
+/** The generator's routes and answers, for the dashboard's typed client over its binding. */
+export type GeneratorApp = typeof generatorApp;
 
 export default {
   fetch: generatorApp.fetch,

@@ -129,9 +129,12 @@ describe('visitors’ actions', () => {
   const generator = (status: number, body: unknown) => {
     const asked: string[] = [];
     const fetcher = {
-      fetch: async (req: Request) => {
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const req = new Request(input, init);
         asked.push(`${req.method} ${new URL(req.url).pathname}`);
-        return Response.json(body, { status });
+        return typeof body === 'string'
+          ? new Response(body, { status })
+          : Response.json(body, { status });
       },
     } as unknown as Fetcher;
     return { asked, fetcher };
@@ -197,6 +200,30 @@ describe('visitors’ actions', () => {
     const none = await post('/actions/reprice?scenario=ecommerce');
     expect(none.status).toBe(503);
     expect(await none.text()).toContain('Actions are not available on this deployment.');
+  });
+
+  it('answer a generator that failed, answered no JSON, or could not be reached with a 503 that says which', async () => {
+    const cases: [Fetcher, string][] = [
+      [generator(500, { ok: false, reason: 'error' }).fetcher, 'could not perform it'],
+      [generator(502, '<html>Bad gateway</html>').fetcher, 'could not perform it'],
+      [
+        {
+          fetch: async () => {
+            throw new Error('binding down');
+          },
+        } as unknown as Fetcher,
+        'did not answer',
+      ],
+    ];
+    for (const [fetcher, says] of cases) {
+      const res = await post(
+        '/actions/reprice?scenario=ecommerce',
+        undefined,
+        env({ GENERATOR: fetcher }),
+      );
+      expect(res.status, says).toBe(503);
+      expect(await res.text()).toContain(says);
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import type { WithDbAndScenario } from '../env';
 import { dbSettings, nameParam, nodeParam, scenarioParam } from '../middleware';
 import { cadenceHeaders, FRESH_UNTIL, untilProducerReads, withPollHint } from '../poll-timing';
 import { allPanels, buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
+import { FollowPoller, followUrl } from '../views/actions';
 import { PanelBody } from '../views/chrome';
 import { SqlBody, TryResult } from '../views/explore';
 import { AllFragments, viewOf } from '../views/page';
@@ -96,18 +97,13 @@ export const fragmentRoutes = new Hono<WithDbAndScenario>()
       if (!trace) throw new HTTPException(404, { message: 'Unknown or expired change.' });
       const more = !trace.complete && trace.ageS < FOLLOW_S;
       return c.html(
-        <div
-          class="follow"
-          hx-get={more ? `/fragments/follow?scenario=${scenario.id}&event=${raw}` : undefined}
-          hx-trigger={more ? 'load delay:1500ms' : undefined}
-          hx-swap={more ? 'outerHTML' : undefined}
-        >
+        <FollowPoller scenario={scenario.id} event={raw} {...(more ? { delayMs: 1500 } : {})}>
           <TraceView trace={trace} mine />
-        </div>,
+        </FollowPoller>,
       );
     };
     if (c.env.EDGE_CACHE === 'off') return compute();
-    const key = `${new URL(c.req.url).origin}/fragments/follow?scenario=${scenario.id}&event=${raw}`;
+    const key = `${new URL(c.req.url).origin}${followUrl(scenario.id, raw)}`;
     return cached(key, 1000, compute, edgeOpts(c));
   })
   /**

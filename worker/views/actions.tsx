@@ -43,14 +43,9 @@ export function ActionDone(props: {
         {done.events === 1 ? '' : 's'} written at {done.at.slice(11, 23)} UTC. Following it through
         the DAG:
       </p>
-      <div
-        class="follow"
-        hx-get={`/fragments/follow?scenario=${props.scenario}&event=${done.id}`}
-        hx-trigger="load delay:300ms"
-        hx-swap="outerHTML"
-      >
+      <FollowPoller scenario={props.scenario} event={done.id} delayMs={300}>
         <p class="muted">waiting for the first refresh…</p>
-      </div>
+      </FollowPoller>
     </div>
   );
 }
@@ -61,5 +56,32 @@ export function ActionRefused(props: { perMinute: number; retryAfterS: number })
       The demo is busy: visitors together may make {props.perMinute} changes a minute to this
       scenario. Try again in {props.retryAfterS} s.
     </p>
+  );
+}
+
+/** Where one change's trace is read: the one spelling of the follow URL. */
+export const followUrl = (scenario: string, event: number | string) =>
+  `/fragments/follow?scenario=${scenario}&event=${event}`;
+
+/**
+ * A change followed through the DAG, asking again after `delayMs` (replacing itself) until the
+ * trace is complete; without `delayMs` it stays as drawn.
+ */
+export function FollowPoller(props: {
+  scenario: string;
+  event: number | string;
+  delayMs?: number;
+  children: unknown;
+}) {
+  const polls = props.delayMs !== undefined;
+  return (
+    <div
+      class="follow"
+      hx-get={polls ? followUrl(props.scenario, props.event) : undefined}
+      hx-trigger={polls ? `load delay:${props.delayMs}ms` : undefined}
+      hx-swap={polls ? 'outerHTML' : undefined}
+    >
+      {props.children}
+    </div>
   );
 }
