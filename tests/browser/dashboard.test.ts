@@ -65,7 +65,9 @@ describe('dashboard in Chromium', () => {
     );
     const seenAfterMs = Date.now() - t0;
     await run;
-    expect(seenAfterMs).toBeLessThan(15_000);
+    // The first tick lands within a second of the run's start, the refresh right after it, and
+    // the page polls every 2 s: well inside 8 s (the wait above allows 15 s, to say how late).
+    expect(seenAfterMs).toBeLessThan(8000);
 
     await page.waitForFunction(
       (total) => {

@@ -180,6 +180,20 @@ describe('poke it, follow it', () => {
         expect(text).toMatch(said);
         expect(text.startsWith(`L${i + 1} `)).toBe(true);
       }
+      // A 15–30 % move of an instrument that positions hold revalues them, their accounts,
+      // portfolios, sectors and risk: L1 to L8 each pick it up with rows changed (L9 and L10
+      // may round it away). Only an instrument nobody holds would stop at L1.
+      const label = await page.locator('#action-result').textContent();
+      const instrument = Number(/instrument (\d+)/.exec(label ?? '')?.[1]);
+      const [held] = await withDb(cfg, 'finance_demo', (db) =>
+        db.query('SELECT count(*)::int AS n FROM net_positions WHERE instrument_id = $1', [
+          instrument,
+        ]),
+      );
+      expect(Number.isInteger(instrument)).toBe(true);
+      if (Number(held?.n) > 0) {
+        for (const text of steps.slice(0, 8)) expect(text).toMatch(/ · \d+ rows? changed/);
+      }
       // The DAG lights the tables that picked it up, each with its time.
       const lit = page.locator(
         '#body-dag svg.dag g.traced[data-node="price_snapshot"] .trace-badge',

@@ -66,6 +66,22 @@ describe('dashboard Worker', () => {
     expect(all.match(/hx-swap-oob="outerHTML"/g)?.length).toBe(17);
   });
 
+  it('answers a change that does not exist (or has expired) with a 404 that says so', async () => {
+    const res = await get('/fragments/follow?scenario=ecommerce&event=999999999999');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Unknown or expired change.');
+  });
+
+  it('answers HEAD on a fragment as GET, without the body', async () => {
+    const head = await fetch(`${dashboardUrl}/fragments/all?scenario=ecommerce`, {
+      method: 'HEAD',
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('text/html');
+    expect(head.headers.get('x-next-refresh-in') ?? head.headers.get('cache-control')).toBeTruthy();
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
   it('answers 404 with the valid names for an unknown scenario or panel', async () => {
     const s = await get('/?scenario=nope');
     expect(s.status).toBe(404);

@@ -43,6 +43,9 @@ describe('refusals, before any database work', () => {
     ['/fragments/all?scenario=fraud%00', 400],
     ['/fragments/all?scenario=nope', 404],
     ['/fragments/sql?scenario=finance', 400],
+    ['/fragments/follow?scenario=finance&event=abc', 400],
+    ['/fragments/follow?scenario=finance', 400],
+    ['/fragments/follow?scenario=finance&event=1e9', 400],
     ['/fragments/sql?scenario=finance&node=nope', 404],
     ['/fragments/try?scenario=fraud&q=manual-refresh', 404], // writes: never offered
     ['/fragments/try?scenario=fraud&q=1%27%20or%201%3D1', 400],
