@@ -10,7 +10,7 @@ import '../local/driver';
 
 const KEY = 4242_0001;
 /** Files that take the lock exclusively in one of their tests. */
-export const TAKES_QUIET = ['tests/browser/visitor.test.ts'];
+export const TAKES_QUIET = ['tests/browser/visitor.test.ts', 'tests/integration/actions.test.ts'];
 /** How long a file or test may wait for the others. */
 export const QUIET_WAIT_MS = 600_000;
 

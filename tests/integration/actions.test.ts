@@ -3,7 +3,7 @@
 // through its service binding (both Workers in workerd), and followed through the DAG to the
 // last stream table of each scenario, from refresh history.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { performAction } from '../../cron/actions';
+import { ACTIONS_PER_MINUTE, performAction } from '../../cron/actions';
 import { withDb } from '../../db';
 import { freshScenario } from '../../local/scenario-setup';
 import { dbVars } from '../../local/stack';
@@ -11,6 +11,7 @@ import { startWrangler, type WranglerDev } from '../../local/wrangler';
 import { scenarios } from '../../scenarios';
 import { fraud } from '../../scenarios/fraud';
 import '../../local/driver';
+import { QUIET_WAIT_MS, quietly } from '../stack-lock';
 
 const { cfg, writerCfg, readerCfg, dashboardUrl, generatorUrl } = inject('stack');
 
@@ -55,6 +56,51 @@ describe('the cap on visitors’ actions', () => {
     expect(after.txns - before.txns).toBeLessThanOrEqual(events);
     expect(after.txns - before.txns).toBeLessThanOrEqual(5 * 14);
   });
+
+  it(
+    'holds at the real cap, 12 a minute, through the generator Worker’s own HTTP route',
+    () =>
+      // The databases to ourselves: no other file's actions count against this minute.
+      quietly(async () => {
+        const visitorActions = () =>
+          withDb(cfg, 'fraud_demo', async (db) => {
+            const [r] = await db.query(
+              `SELECT count(*)::int AS n FROM demo_meta.traced_events WHERE source = 'visitor'`,
+            );
+            return Number(r?.n);
+          });
+        // The cap counts the visitor actions of the last 60 s: start from none, and give the
+        // minute's cap back to the tests that follow, whatever happens here.
+        const forget = () =>
+          withDb(cfg, 'fraud_demo', (db) =>
+            db.query(`DELETE FROM demo_meta.traced_events WHERE source = 'visitor'`),
+          );
+        await forget();
+        try {
+          const before = await visitorActions();
+          const answers = await Promise.all(
+            Array.from({ length: 20 }, (_, i) =>
+              fetch(`${generatorUrl}/actions/fraud/${i % 2 ? 'suspicious-burst' : 'rotate-tier'}`, {
+                method: 'POST',
+              }).then(async (r) => ({ status: r.status, body: await r.json() })),
+            ),
+          );
+          const statuses = answers.map((a) => a.status);
+          expect(
+            statuses.filter((x) => x === 200),
+            statuses.join(','),
+          ).toHaveLength(ACTIONS_PER_MINUTE);
+          expect(statuses.filter((x) => x === 429)).toHaveLength(20 - ACTIONS_PER_MINUTE);
+          for (const a of answers.filter((x) => x.status === 429)) {
+            expect(a.body).toMatchObject({ ok: false, reason: 'busy', perMinute: 12 });
+          }
+          expect((await visitorActions()) - before).toBe(ACTIONS_PER_MINUTE);
+        } finally {
+          await forget();
+        }
+      }),
+    QUIET_WAIT_MS,
+  );
 
   it('refuses an action the scenario does not have', async () => {
     const r = await performAction({ cfg: writerCfg, scenario: fraud, action: 'drop-tables' });
