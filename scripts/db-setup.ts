@@ -22,8 +22,8 @@ try {
         `stream tables created: ${r.createdStreamTables.join(', ') || 'none (all present)'}`,
     );
     if (r.changedStreamTables.length > 0) {
-      console.warn(
-        `  warning: ${r.changedStreamTables.join(', ')} differ from their definitions; run npm run db:reset to recreate`,
+      console.log(
+        `  ${r.changedStreamTables.join(', ')} differed from their definitions: recreated, with what reads them`,
       );
     }
   }

@@ -61,6 +61,11 @@ if (db.distantProxy) {
 
 for (const r of await setupAll(db.cfg)) {
   say(`${r.database} ready (engine: ${engineLabel(r.engine)})`);
+  if (r.changedStreamTables.length > 0) {
+    say(
+      `  ${r.changedStreamTables.join(', ')} differed from their definitions: recreated, with what reads them`,
+    );
+  }
 }
 
 // Least privilege, as deployed: the dashboard reads as demo_reader, the generator writes as

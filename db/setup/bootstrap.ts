@@ -31,7 +31,11 @@ export interface BootstrapResult {
   engine: Engine;
   createdDatabase: boolean;
   createdStreamTables: string[];
-  /** Stream tables whose stored query differs from the scenario's (reset to apply). */
+  /**
+   * Stream tables whose stored query differed from the scenario's: dropped (with the stream
+   * tables that read them) and created again from the scenario's definitions. Their rows are
+   * derived, so nothing is lost; a deployment picks up a changed definition at its next bootstrap.
+   */
   changedStreamTables: string[];
 }
 
@@ -230,13 +234,34 @@ export async function bootstrapScenario(
       );
       const stored = new Map(existing.map((r) => [String(r.pgt_name), String(r.query)]));
       const created: string[] = [];
-      const changed: string[] = [];
-      for (const st of spec.streamTables) {
-        const query = stored.get(st.name);
-        if (query !== undefined) {
-          if (normalise(query) !== normalise(st.query)) changed.push(st.name);
-          continue;
+      const changed = spec.streamTables
+        .filter((st) => {
+          const query = stored.get(st.name);
+          return query !== undefined && normalise(query) !== normalise(st.query);
+        })
+        .map((st) => st.name);
+      if (changed.length > 0) {
+        // Dependants go with them (cascade); every stream table missing afterwards is created
+        // below, sources first, in the scenario's order.
+        for (const name of changed) {
+          const [still] = await db.query(
+            `SELECT 1 AS x FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = 'public' AND pgt_name = $1`,
+            [name],
+          );
+          if (still) {
+            await db.query('SELECT pgtrickle.drop_stream_table(name => $1, "cascade" => true)', [
+              name,
+            ]);
+          }
         }
+        const left = await db.query(
+          `SELECT pgt_name FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = 'public'`,
+        );
+        stored.clear();
+        for (const r of left) stored.set(String(r.pgt_name), '');
+      }
+      for (const st of spec.streamTables) {
+        if (stored.has(st.name)) continue;
         await db.query(
           `SELECT pgtrickle.create_stream_table(name => $1, query => $2, schedule => $3,
              refresh_mode => $4)`,

@@ -88,13 +88,33 @@ describe('bootstrap on a real PostgreSQL 18', () => {
     expect(await counts(scenario.database)).toEqual(before);
   });
 
-  it('reports a stream table whose definition changed instead of silently keeping it', async () => {
+  it('replaces a stream table whose definition changed (and what reads it), and says so', async () => {
     const spec = bootstrapSpec(ecommerce, scenario.database);
+    const stored = (name: string) =>
+      withDb(cfg, scenario.database, async (db) => {
+        const [r] = await db.query(
+          `SELECT coalesce(original_query, defining_query) AS q FROM pgtrickle.pgt_stream_tables
+           WHERE pgt_name = $1`,
+          [name],
+        );
+        return String(r?.q);
+      });
+    // customer_stats is read by country_revenue and top_10_customers: they are recreated too.
     const altered = spec.streamTables.map((st) =>
-      st.name === 'country_revenue' ? { ...st, query: `${st.query} HAVING COUNT(*) > 1` } : st,
+      st.name === 'customer_stats' ? { ...st, query: `${st.query}\n-- changed` } : st,
     );
     const result = await bootstrapScenario(cfg, { ...spec, streamTables: altered }, compatSql());
-    expect(result.changedStreamTables).toEqual(['country_revenue']);
+    expect(result.changedStreamTables).toEqual(['customer_stats']);
+    expect([...result.createdStreamTables].sort()).toEqual([
+      'country_revenue',
+      'customer_stats',
+      'top_10_customers',
+    ]);
+    expect(await stored('customer_stats')).toContain('-- changed');
+    const back = await bootstrapScenario(cfg, spec, compatSql());
+    expect(back.changedStreamTables).toEqual(['customer_stats']);
+    expect(await stored('customer_stats')).not.toContain('-- changed');
+    expect((await counts(scenario.database))?.stream_tables).toBe('6');
   });
 
   it('derives dependencies from the defining queries', async () => {
