@@ -61,25 +61,23 @@ JOIN market_prices mp ON mp.instrument_id = i.id`,
     layer: 'L1',
     refreshMode: 'DIFFERENTIAL',
     schedule: '1s',
-    // Trades are summed per (account, instrument) first, then joined and filtered: the same rows
-    // as grouping the join and keeping HAVING SUM(quantity) <> 0, in a shape pg_trickle 0.67
-    // maintains. That shape drifted on 0.67 (0.67.0 as built here, 2026-12-05): under the
-    // generator and visitor actions at the cap, the live proof confirmed net_positions differing
-    // from its own query in 22 of 54 rounds over 34 minutes, each time a single-trade position
-    // held with its trade counted twice (trade_count 2, quantity doubled), at two moments about
-    // 13 minutes apart; this shape, on the same server at the same time, in none of 27 rounds
-    // over 25 minutes (README, "The real engine").
-    query: `SELECT p.account_id, a.portfolio_id, p.instrument_id, i.symbol AS instrument_symbol,
-       i.sector_id, p.trade_count, p.net_quantity, p.position_value,
-       ROUND(p.position_value / NULLIF(p.net_quantity, 0), 4) AS avg_cost
-FROM (SELECT account_id, instrument_id,
-             COUNT(*) AS trade_count,
-             SUM(quantity) AS net_quantity,
-             SUM(quantity * price) AS position_value
-      FROM trades GROUP BY account_id, instrument_id) p
-JOIN accounts a ON a.id = p.account_id
-JOIN instruments i ON i.id = p.instrument_id
-WHERE p.net_quantity <> 0`,
+    // On pg_trickle 0.67 this drifts from its own query now and then (the live proof, README
+    // "The real engine": a single-trade position held with its trade counted twice). Summing the
+    // trades per position in a subquery first was tried (2026-12-05) and is worse there: one
+    // new trade re-inserted every position (+151 rows), position_values failed on a duplicate
+    // row id and the whole finance chain stopped in ERROR. No shape that 0.67 keeps equal has
+    // been found yet; the proof says so on the page.
+    query: `SELECT t.account_id, a.portfolio_id, t.instrument_id, i.symbol AS instrument_symbol,
+       i.sector_id,
+       COUNT(*) AS trade_count,
+       SUM(t.quantity) AS net_quantity,
+       SUM(t.quantity * t.price) AS position_value,
+       ROUND(SUM(t.quantity * t.price) / NULLIF(SUM(t.quantity), 0), 4) AS avg_cost
+FROM trades t
+JOIN accounts a ON a.id = t.account_id
+JOIN instruments i ON i.id = t.instrument_id
+GROUP BY t.account_id, a.portfolio_id, t.instrument_id, i.symbol, i.sector_id
+HAVING SUM(t.quantity) <> 0`,
   },
   {
     name: 'position_values',
