@@ -5,10 +5,10 @@
 // per scenario in any 60 s, counted in the database under a lock, so concurrent callers and
 // several Worker instances share one count.
 import { type DbConfig, detectEngine, inTransaction, withDb } from '../db';
+import { recordChange, visitorActionsThisMinute } from '../db/demo/changes';
 import { refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
-import { recordChange } from './run';
 
 export type ActionResult =
   | { ok: true; id: number; at: string; label: string; events: number }
@@ -37,17 +37,12 @@ export async function performAction(opts: {
       const result = await inTransaction(db, async (): Promise<ActionResult> => {
         // One count per scenario database: concurrent actions wait here, briefly.
         await db.query(`SELECT pg_advisory_xact_lock(hashtext('pgtd.visitor_actions'))`);
-        const [w] = await db.query(
-          `SELECT count(*)::int AS n,
-                  extract(epoch FROM min(at) + interval '60 seconds' - clock_timestamp()) AS wait_s
-           FROM demo_meta.traced_events
-           WHERE source = 'visitor' AND at > clock_timestamp() - interval '60 seconds'`,
-        );
-        if (Number(w?.n) >= perMinute) {
+        const w = await visitorActionsThisMinute(db);
+        if (w.n >= perMinute) {
           return {
             ok: false,
             reason: 'busy',
-            retryAfterS: Math.max(1, Math.ceil(Number(w?.wait_s ?? 60))),
+            retryAfterS: Math.max(1, Math.ceil(w.waitS ?? 60)),
             perMinute,
           };
         }

@@ -3,6 +3,8 @@
 // resumes cleanly, and a tick is skipped when another run ticked less than 0.9 interval ago, so
 // overlapping runs do not double the rate.
 import { type Db, type DbConfig, DbError, detectEngine, inTransaction, withDb } from '../db';
+import { pruneChanges, recordChange } from '../db/demo/changes';
+import { lockGeneratorState, saveTick, setRetention } from '../db/demo/generator-state';
 import { proveRound, pruneProofs, recordProof } from '../db/demo/proof';
 import { pruneHistory, refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom, tickSeed } from '../scenarios/random';
@@ -55,22 +57,16 @@ export async function tickOnce(
   tickMs: number,
 ): Promise<TickResult> {
   return inTransaction(db, async () => {
-    const [row] = await db.query(
-      `SELECT seed, cycle, state, extract(epoch FROM last_tick_at) * 1000 AS last_tick_ms
-       FROM demo_meta.generator_state FOR UPDATE SKIP LOCKED`,
-    );
-    if (!row) {
-      const [exists] = await db.query('SELECT count(*)::int AS n FROM demo_meta.generator_state');
-      return { ticked: false, reason: exists?.n ? 'locked' : 'not_bootstrapped' } as const;
-    }
-    const last = row.last_tick_ms === null ? undefined : Number(row.last_tick_ms);
+    const row = await lockGeneratorState(db);
+    if (row.kind !== 'row') return { ticked: false, reason: row.kind } as const;
+    const last = row.lastTickMs;
     if (last !== undefined && now.getTime() - last < tickMs * 0.9) {
       return { ticked: false, reason: 'recent' } as const;
     }
-    const cycle = Number(row.cycle);
+    const cycle = row.cycle;
     const gen = scenario.generator;
     const state = gen.parseState(row.state);
-    const rng = createRandom(tickSeed(Number(row.seed), cycle));
+    const rng = createRandom(tickSeed(row.seed, cycle));
     const { state: next, writes, moment } = gen.tick(state, world, rng, now);
     const events = await gen.apply(db, writes);
     // Every tick is a change the dashboard can follow through the DAG (freshness per table);
@@ -82,46 +78,9 @@ export async function tickOnce(
       tables: gen.tablesOf(writes),
       events,
     });
-    await db.query(
-      `UPDATE demo_meta.generator_state
-       SET cycle = cycle + 1, state = $1::jsonb, last_tick_at = $2, events_total = events_total + $3`,
-      [JSON.stringify(next), now.toISOString(), events],
-    );
+    await saveTick(db, { state: next, at: now, events });
     return { ticked: true, cycle, events, writes } as const;
   });
-}
-
-/** A change to follow, stamped just before its transaction commits (see demo_meta.traced_events). */
-export async function recordChange(
-  db: Db,
-  c: {
-    source: 'generator' | 'visitor';
-    kind: string;
-    label: string;
-    tables: string[];
-    events: number;
-  },
-): Promise<{ id: number; at: Date }> {
-  const [row] = await db.query(
-    `INSERT INTO demo_meta.traced_events (at, source, kind, label, tables, events)
-     VALUES (clock_timestamp(), $1, $2, $3, $4::text[], $5)
-     RETURNING id, extract(epoch FROM at) * 1000 AS at_ms`,
-    [c.source, c.kind, c.label, c.tables, c.events],
-  );
-  return { id: Number(row?.id), at: new Date(Number(row?.at_ms)) };
-}
-
-/** Changes are followed for minutes at most: older ones are deleted, in bounded batches. */
-export async function pruneChanges(db: Db, now: Date, keepMinutes = 15, batch = 1000) {
-  const rows = await db.query(
-    `WITH gone AS (
-       DELETE FROM demo_meta.traced_events WHERE id IN (
-         SELECT id FROM demo_meta.traced_events WHERE at < $1 ORDER BY id LIMIT $2)
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    [new Date(now.getTime() - keepMinutes * 60_000).toISOString(), batch],
-  );
-  return Number(rows[0]?.n ?? 0);
 }
 
 /** Deletes events older than the window, at most `batch` rows per table per call. */
@@ -187,9 +146,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
     scenario.database,
     async (db) => {
       const engine = await detectEngine(db);
-      await db.query('UPDATE demo_meta.generator_state SET retention_minutes = $1', [
-        opts.retentionMinutes,
-      ]);
+      await setRetention(db, opts.retentionMinutes);
       let world = await scenario.generator.loadWorld(db);
       while (now().getTime() < deadline) {
         const started = now();

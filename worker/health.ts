@@ -2,6 +2,7 @@
 // table staleness per scenario; 200 when all is well, 503 with the reasons otherwise.
 import { Hono } from 'hono';
 import { type DbConfig, detectEngine, engineLabel, numOrNull, toDbError, withDb } from '../db';
+import { TICK_AGE_SQL } from '../db/demo/generator-state';
 import { scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import type { WithDb } from './env';
@@ -34,7 +35,7 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
       async (db) => {
         const engine = await detectEngine(db);
         const [row] = await db.query(
-          `SELECT (SELECT extract(epoch FROM now() - last_tick_at) FROM demo_meta.generator_state) AS tick_age,
+          `SELECT (${TICK_AGE_SQL}) AS tick_age,
                   (SELECT max(extract(epoch FROM staleness)) FROM pgtrickle.pgt_status() WHERE schedule IS NOT NULL) AS staleness,
                   (SELECT max(extract(epoch FROM now() - last_refresh_at)) FROM pgtrickle.pgt_stream_tables WHERE schedule IS NOT NULL) AS lag,
                   (SELECT array_agg(name ORDER BY name) FROM pgtrickle.pgt_status() WHERE status <> 'ACTIVE') AS unhealthy`,

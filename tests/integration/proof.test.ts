@@ -5,8 +5,9 @@
 // difference only when a re-check after a refresh confirms it, "not checked" when writes come in,
 // and what the page shows.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { recordChange, runGenerator } from '../../cron/run';
+import { runGenerator } from '../../cron/run';
 import { withDb } from '../../db';
+import { recordChange } from '../../db/demo/changes';
 import {
   NOT_CAUGHT_UP,
   proveRound,

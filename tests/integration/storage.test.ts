@@ -6,8 +6,8 @@
 // rows of the engine's shape — and history is kept at the volume a real day produces.
 import { describe, expect, inject, it } from 'vitest';
 import { ACTIONS_PER_MINUTE } from '../../cron/actions';
-import { pruneChanges } from '../../cron/run';
 import { withDb } from '../../db';
+import { pruneChanges } from '../../db/demo/changes';
 import { freshScenario } from '../../local/scenario-setup';
 import { mergeWrites, simulate } from '../../local/simulate';
 import { ecommerce } from '../../scenarios/ecommerce';
