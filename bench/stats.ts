@@ -1,4 +1,4 @@
-import { percentile } from '../scenarios/shared/stats';
+import { percentile } from '../db/values';
 
 export { percentile };
 

@@ -4,10 +4,9 @@
 // picked it up, per stream table, for the finance chain L1…L10 and the last level of the others.
 import { performAction } from '../../cron/actions';
 import { type DbConfig, detectEngine, engineLabel, withDb } from '../../db';
-import { loadChange } from '../../db/pgtrickle/trace';
+import { loadChange, traceChange } from '../../db/pgtrickle/trace';
 import { findScenario } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
-import { traceChange } from '../../worker/engine/trace';
 import { round, summary } from '../stats';
 import { compatScheduler, type Section, sleep } from './section';
 

@@ -7,9 +7,9 @@
 // pass on. The same walk, over every generator tick of the last minutes, gives each stream
 // table's freshness.
 import type { Db, Row } from '../client';
-import { num, numOrNull, strOrNull } from '../values';
-import type { EngineFeatures } from './engine';
-import { type Edge, streamLevels } from './status';
+import { num, numOrNull, percentile, strOrNull } from '../values';
+import { type Engine, type EngineFeatures, featuresOf } from './engine';
+import { type Edge, loadEdges, streamLevels } from './status';
 
 export interface TracedChange {
   id: number;
@@ -209,4 +209,79 @@ export function recentRefreshesSql(features: EngineFeatures, seconds: number): s
   const first = `(SELECT min(at) FROM demo_meta.traced_events
        WHERE source = 'generator' AND at > now() - make_interval(secs => ${Math.trunc(seconds)}))`;
   return refreshesSql(features, first, `clock_timestamp() + interval '1 second'`);
+}
+
+/** How long a change is followed before a table still waiting counts as not seen. */
+export const FOLLOW_S = 60;
+
+export interface Trace {
+  change: TracedChange;
+  steps: (TraceStep & { level: number })[];
+  /** Every table that will pick it up has. */
+  complete: boolean;
+  ageS: number;
+}
+
+const streamNames = (edges: readonly Edge[]) => [...new Set(edges.map((e) => e.target))];
+
+/** A change followed through the DAG, from refreshes already read (pure). */
+export function traceOf(
+  change: TracedChange,
+  edges: readonly Edge[],
+  refreshes: readonly RefreshRow[],
+  nowMs: number,
+): Trace {
+  const order = dependencyOrder(streamNames(edges), edges);
+  const level = streamLevels(order, edges);
+  const steps = followChange(change, order, edges, refreshes).map((s) => ({
+    ...s,
+    level: level.get(s.name) ?? 1,
+  }));
+  const ageS = Math.max(0, (nowMs - change.at.getTime()) / 1000);
+  return { change, steps, complete: !steps.some((s) => s.state === 'waiting'), ageS };
+}
+
+/** A change followed through the DAG, read now (one visitor's action: /fragments/follow). */
+export async function traceChange(db: Db, engine: Engine, change: TracedChange): Promise<Trace> {
+  const edges = await loadEdges(db);
+  const at = change.at.getTime();
+  const refreshes = await loadRefreshes(db, featuresOf(engine), at, at + FOLLOW_S * 1000);
+  return traceOf(change, edges, refreshes, Date.now());
+}
+
+export interface NodeFreshness {
+  name: string;
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/**
+ * Each stream table's freshness over a window of changes: how long after each write its refresh
+ * picked it up (p50, p95, max ms), in the DAG's order; empty without changes.
+ */
+export function freshnessByTable(
+  changes: readonly TracedChange[],
+  edges: readonly Edge[],
+  refreshes: readonly RefreshRow[],
+): NodeFreshness[] {
+  if (changes.length === 0) return [];
+  const order = dependencyOrder(streamNames(edges), edges);
+  const ms = new Map<string, number[]>(order.map((n) => [n, []]));
+  for (const c of changes) {
+    for (const s of followChange(c, order, edges, refreshes)) {
+      if (s.state === 'reached' && s.ms !== null) ms.get(s.name)?.push(s.ms);
+    }
+  }
+  return order.map((name) => {
+    const v = ms.get(name) ?? [];
+    return {
+      name,
+      n: v.length,
+      p50: v.length ? percentile(v, 50) : 0,
+      p95: v.length ? percentile(v, 95) : 0,
+      max: v.length ? Math.max(...v) : 0,
+    };
+  });
 }

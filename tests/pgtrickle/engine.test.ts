@@ -23,7 +23,7 @@ import {
 } from '../../db/pgtrickle/api';
 import { refreshDue } from '../../db/pgtrickle/maintenance';
 import { type Edge, loadDefiningQuery, type StreamTableStatus } from '../../db/pgtrickle/status';
-import { loadChange } from '../../db/pgtrickle/trace';
+import { loadChange, traceChange } from '../../db/pgtrickle/trace';
 import { bootstrapScenario } from '../../db/setup/bootstrap';
 import { rolePasswords, workerConfigs } from '../../db/setup/roles';
 import { compareStreamTable } from '../../db/setup/verify';
@@ -31,7 +31,6 @@ import { bootstrapSpec, compatSql } from '../../local/scenario-setup';
 import { LOOPBACK_HOSTS, type RunningProxy, startWsProxy } from '../../local/ws-proxy';
 import { scenarios } from '../../scenarios';
 import type { Scenario } from '../../scenarios/types';
-import { traceChange } from '../../worker/engine/trace';
 import { allPanels, buildSnapshot, readSnapshotNow } from '../../worker/snapshot';
 import {
   cascadingKeys,

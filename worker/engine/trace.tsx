@@ -1,7 +1,7 @@
 // "Follow a change": one change (a visitor's action, or a moment of the generator's such as a
 // burst) traced through the DAG — each stream table's pick-up time and the rows that refresh
 // changed — and, over every generator tick of the last minutes, each stream table's freshness.
-import type { Db, Engine } from '../../db';
+import type { Engine } from '../../db';
 import {
   type EngineFreshnessRow,
   type EngineLatencyRow,
@@ -11,66 +11,26 @@ import {
   parseLatency,
 } from '../../db/pgtrickle/activity';
 import { featuresOf } from '../../db/pgtrickle/engine';
-import { type Edge, loadEdges, streamLevels } from '../../db/pgtrickle/status';
 import {
-  dependencyOrder,
-  followChange,
+  FOLLOW_S,
+  freshnessByTable,
   LATEST_CHANGE_SQL,
   latestChangeRefreshesSql,
-  loadRefreshes,
+  type NodeFreshness,
   parseChanges,
   parseRefreshes,
-  type RefreshRow,
   recentChangesSql,
   recentRefreshesSql,
-  type TracedChange,
+  type Trace,
   type TraceStep,
+  traceOf,
 } from '../../db/pgtrickle/trace';
 import { NO_ROWS_SQL } from '../../db/snapshot';
 import { fmt } from '../../scenarios/shared/format';
 import { definePanel } from '../../scenarios/shared/panel';
-import { percentile } from '../../scenarios/shared/stats';
 import { ChartData, Table } from '../../scenarios/shared/ui';
 import { shortMode } from './format';
 import { nameCell } from './notes';
-
-/** How long a change is followed before a table still waiting counts as not seen. */
-export const FOLLOW_S = 60;
-
-export interface Trace {
-  change: TracedChange;
-  steps: (TraceStep & { level: number })[];
-  /** Every table that will pick it up has. */
-  complete: boolean;
-  ageS: number;
-}
-
-const streamNames = (edges: readonly Edge[]) => [...new Set(edges.map((e) => e.target))];
-
-/** A change followed through the DAG, from refreshes already read (pure). */
-export function traceOf(
-  change: TracedChange,
-  edges: readonly Edge[],
-  refreshes: readonly RefreshRow[],
-  nowMs: number,
-): Trace {
-  const order = dependencyOrder(streamNames(edges), edges);
-  const level = streamLevels(order, edges);
-  const steps = followChange(change, order, edges, refreshes).map((s) => ({
-    ...s,
-    level: level.get(s.name) ?? 1,
-  }));
-  const ageS = Math.max(0, (nowMs - change.at.getTime()) / 1000);
-  return { change, steps, complete: !steps.some((s) => s.state === 'waiting'), ageS };
-}
-
-/** A change followed through the DAG, read now (one visitor's action: /fragments/follow). */
-export async function traceChange(db: Db, engine: Engine, change: TracedChange): Promise<Trace> {
-  const edges = await loadEdges(db);
-  const at = change.at.getTime();
-  const refreshes = await loadRefreshes(db, featuresOf(engine), at, at + FOLLOW_S * 1000);
-  return traceOf(change, edges, refreshes, Date.now());
-}
 
 function stepText(s: TraceStep): string {
   if (s.state === 'reached') {
@@ -135,14 +95,6 @@ export const tracePanel = definePanel<Trace | undefined, 'change' | 'refreshes'>
   render: (t) => <TraceView trace={t} />,
 });
 
-interface NodeFreshness {
-  name: string;
-  n: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
 /** Seconds of generator ticks the freshness panel covers. */
 const FRESHNESS_WINDOW_S = 180;
 
@@ -180,27 +132,7 @@ export const freshnessPanel = definePanel<
     const sla = f.freshnessReport
       ? new Map(parseFreshnessReport(r.sla).map((x) => [x.name, x]))
       : null;
-    const changes = parseChanges(r.changes);
-    if (changes.length === 0) return { rows: [], latency, sla };
-    const { edges } = ctx;
-    const order = dependencyOrder(streamNames(edges), edges);
-    const refreshes = parseRefreshes(r.refreshes);
-    const ms = new Map<string, number[]>(order.map((n) => [n, []]));
-    for (const c of changes) {
-      for (const s of followChange(c, order, edges, refreshes)) {
-        if (s.state === 'reached' && s.ms !== null) ms.get(s.name)?.push(s.ms);
-      }
-    }
-    const rows = order.map((name) => {
-      const v = ms.get(name) ?? [];
-      return {
-        name,
-        n: v.length,
-        p50: v.length ? percentile(v, 50) : 0,
-        p95: v.length ? percentile(v, 95) : 0,
-        max: v.length ? Math.max(...v) : 0,
-      };
-    });
+    const rows = freshnessByTable(parseChanges(r.changes), ctx.edges, parseRefreshes(r.refreshes));
     return { rows, latency, sla };
   },
   render: ({ rows, latency, sla }, { engine }) => {
@@ -233,7 +165,7 @@ export const freshnessPanel = definePanel<
             ...(latency
               ? [
                   {
-                    label: 'Engine p50/p95 ms',
+                    label: 'Engine ms',
                     numeric: true,
                     cell: (r: NodeFreshness) => {
                       const l = latency.get(r.name);
@@ -275,15 +207,15 @@ function EngineMeasuresNote(props: {
   const said: string[] = [];
   if (engine.kind === 'compat') {
     said.push(
-      'Compatibility mode: its commit_latency_stats() reports how long its own full recomputations took (as pg_trickle does when commit timestamps are not tracked); it has no freshness() report.',
+      'Engine ms: the p50 / p95 of how long the compatibility mode’s own full recomputations took (its commit_latency_stats(), as pg_trickle reports when commit timestamps are not tracked); it has no freshness() report.',
     );
   } else {
     said.push(
       latency === null
         ? `pg_trickle ${engine.version} does not measure latency itself (commit_latency_stats() is in newer releases): the seconds above are the demo's own.`
         : props.commitToVisible
-          ? 'The engine’s own figures (commit_latency_stats()): from the source transaction’s commit to the refresh that made it visible.'
-          : 'The engine’s own figures (commit_latency_stats()) are refresh durations: commit timestamps are not tracked on this server (track_commit_timestamp).',
+          ? 'Engine ms: the engine’s own p50 / p95 (commit_latency_stats()), from the source transaction’s commit to the refresh that made it visible.'
+          : 'Engine ms: the engine’s own p50 / p95 (commit_latency_stats()), refresh durations: commit timestamps are not tracked on this server (track_commit_timestamp).',
     );
     said.push(
       sla === null
