@@ -8,17 +8,16 @@
 // database is unreachable, so the SQL panel's own read fails as it would (and says so).
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { createServer as netServer } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../local/paths';
 import { scenarios } from '../../scenarios';
 import app from '../../worker/app';
 import type { DashboardEnv } from '../../worker/env';
 import type { Produced, SnapshotData } from '../../worker/snapshot';
-import { launch, open, shot } from './chromium';
+import { launch, open, overflowing, seriousViolations, shot } from './chromium';
 
 declare const document: {
   querySelectorAll(s: string): Iterable<{
@@ -31,12 +30,6 @@ declare const document: {
   }>;
   documentElement: { scrollWidth: number };
 };
-declare const axe: {
-  run(
-    ctx: unknown,
-    opts: unknown,
-  ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-};
 declare const Chart: {
   getChart(el: unknown):
     | {
@@ -46,7 +39,6 @@ declare const Chart: {
     | undefined;
 };
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'pg_trickle-0.67.0');
 const PUBLIC = join(ROOT, 'public');
 const TYPES: Record<string, string> = {
@@ -125,23 +117,6 @@ afterAll(async () => {
   await new Promise((ok) => server?.close(ok));
 });
 
-/** Elements whose box reaches outside their panel (a table cut off, a graph too wide). */
-const overflowing = (page: Page) =>
-  page.evaluate(() => {
-    const out: string[] = [];
-    for (const panel of document.querySelectorAll('section.panel')) {
-      const p = panel.getBoundingClientRect();
-      for (const el of panel.querySelectorAll('*')) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        if (r.right > p.right + 1 || r.left < p.left - 1) {
-          out.push(`${panel.id} ${el.tagName.toLowerCase()} ${Math.round(r.right - p.right)} px`);
-        }
-      }
-    }
-    return out;
-  });
-
 describe('the page on pg_trickle 0.67.0’s own answers', () => {
   it('recordings are the engine’s: 0.67.0, advisor reasons, a top-K table, no durations', () => {
     for (const s of scenarios) {
@@ -166,17 +141,7 @@ describe('the page on pg_trickle 0.67.0’s own answers', () => {
         );
         expect(await overflowing(page)).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
-        await page.evaluate(AXE);
-        for (const scheme of ['dark', 'light'] as const) {
-          await page.emulateMedia({ colorScheme: scheme });
-          const { violations } = await page.evaluate(() =>
-            axe.run(document, { resultTypes: ['violations'] }),
-          );
-          const serious = violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.impact} ${v.id} ×${v.nodes.length}`);
-          expect(serious, scheme).toEqual([]);
-        }
+        expect(await seriousViolations(page)).toEqual({ dark: [], light: [] });
         await shot(page, `engine-0.67-${s.id}-${width}`);
         // The SQL panel could not read the unreachable database: it says so, briefly.
         await expect(page.locator('#body-sql').textContent()).resolves.toContain('Pick a stream');

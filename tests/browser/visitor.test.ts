@@ -1,9 +1,7 @@
 // What a visitor meets, in Chromium: pg_trickle's DAG on the first screen, nothing clipped at
 // desktop and phone widths, no serious accessibility violation (axe-core), the DAG's nodes
 // reachable by keyboard, motion stopped on request, and live updates paused on request.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDb } from '../../db';
 import { VISIBLE_AFTER_MS } from '../../db/pgtrickle/cadence';
@@ -11,7 +9,7 @@ import { refreshDue } from '../../db/pgtrickle/maintenance';
 import '../../local/driver';
 import { scenarios } from '../../scenarios';
 import { QUIET_WAIT_MS, quietly } from '../stack-lock';
-import { launch, open, shot } from './chromium';
+import { launch, open, overflowing, seriousViolations, shot } from './chromium';
 
 // Callbacks passed to page.evaluate run in the page; these are the page globals they use.
 declare const document: {
@@ -30,16 +28,9 @@ declare const document: {
     querySelector(s: string): { getAttribute(a: string): string | null } | null;
   } | null;
 };
-declare const axe: {
-  run(
-    ctx: unknown,
-    opts: unknown,
-  ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-};
 declare function getComputedStyle(el: unknown): { animationName: string };
 
 const { dashboardUrl, generatorUrl, cfg, writerCfg } = inject('stack');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
 
 beforeAll(async () => {
@@ -48,23 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Elements whose box reaches outside their panel (a table cut off, a graph too wide). */
-const overflowing = (page: Page) =>
-  page.evaluate(() => {
-    const out: string[] = [];
-    for (const panel of document.querySelectorAll('section.panel')) {
-      const p = panel.getBoundingClientRect();
-      for (const el of panel.querySelectorAll('*')) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        if (r.right > p.right + 1 || r.left < p.left - 1) {
-          out.push(`${panel.id} ${el.tagName.toLowerCase()} ${Math.round(r.right - p.right)} px`);
-        }
-      }
-    }
-    return out;
-  });
 
 describe('the first screen', () => {
   for (const s of scenarios) {
@@ -100,17 +74,7 @@ describe('nothing clipped, nothing hidden', () => {
         });
         expect(await overflowing(page)).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
-        await page.evaluate(AXE);
-        for (const scheme of ['dark', 'light'] as const) {
-          await page.emulateMedia({ colorScheme: scheme });
-          const { violations } = await page.evaluate(() =>
-            axe.run(document, { resultTypes: ['violations'] }),
-          );
-          const serious = violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.impact} ${v.id} ×${v.nodes.length}`);
-          expect(serious, scheme).toEqual([]);
-        }
+        expect(await seriousViolations(page)).toEqual({ dark: [], light: [] });
         if (width === 390) await shot(page, `phone-${s.id}`);
         expect(errors).toEqual([]);
         await page.context().close();

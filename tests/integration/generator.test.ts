@@ -196,9 +196,10 @@ describe('refresh history pruning', () => {
     await withDb(cfg, scenario.database, async (db) => {
       const now = new Date(Date.now() + 3_600_000);
       await db.query(
-        `INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, start_time, end_time, action, status, initiated_by)
+        `INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, data_timestamp, start_time, end_time, action, status, initiated_by)
          SELECT (SELECT min(pgt_id) FROM pgtrickle.pgt_stream_tables), $1::timestamptz - interval '5 hours',
-                $1::timestamptz - interval '5 hours', 'NO_DATA', 'COMPLETED', 'SCHEDULER'
+                $1::timestamptz - interval '5 hours', $1::timestamptz - interval '5 hours', 'NO_DATA',
+                'COMPLETED', 'SCHEDULER'
          FROM generate_series(1, 30)`,
         [now.toISOString()],
       );
