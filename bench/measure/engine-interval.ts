@@ -15,12 +15,27 @@ export interface EngineIntervalRun {
   ms: ReturnType<typeof summary>;
 }
 
-async function setSchedulerInterval(admin: DbConfig, ms: number): Promise<void> {
+/**
+ * Sets one of pg_trickle's whole-number settings on the server (ALTER SYSTEM and a reload, which
+ * its scheduler rereads). `name` comes from this file's callers, never from input.
+ */
+export async function setEngineSetting(admin: DbConfig, name: string, value: number) {
   await withDb(admin, 'postgres', async (c) => {
-    await c.query(`ALTER SYSTEM SET pg_trickle.scheduler_interval_ms = ${Math.trunc(ms)}`);
+    await c.query(`ALTER SYSTEM SET pg_trickle.${name} = ${Math.trunc(value)}`);
     await c.query('SELECT pg_reload_conf()');
   });
 }
+
+/** The server's value of one of pg_trickle's settings; undefined where the engine lacks it. */
+export async function engineSetting(admin: DbConfig, name: string): Promise<number | undefined> {
+  return withDb(admin, 'postgres', async (c) => {
+    const [r] = await c.query('SELECT current_setting($1, true) AS v', [`pg_trickle.${name}`]);
+    return r?.v === null || r?.v === undefined ? undefined : Number(r.v);
+  });
+}
+
+const setSchedulerInterval = (admin: DbConfig, ms: number) =>
+  setEngineSetting(admin, 'scheduler_interval_ms', ms);
 
 async function engineMs(writer: DbConfig, reader: DbConfig, seconds: number): Promise<number[]> {
   return withDb(writer, 'ecommerce_demo', (w) =>
@@ -62,12 +77,7 @@ export async function measureEngineInterval(opts: {
   seconds: number;
   log: (m: string) => void;
 }): Promise<EngineIntervalRun[]> {
-  const before = await withDb(opts.admin, 'postgres', async (c) => {
-    const [r] = await c.query(
-      `SELECT current_setting('pg_trickle.scheduler_interval_ms', true) AS v`,
-    );
-    return r?.v === null || r?.v === undefined ? undefined : Number(r.v);
-  });
+  const before = await engineSetting(opts.admin, 'scheduler_interval_ms');
   if (before === undefined) return [];
   const runs: EngineIntervalRun[] = [];
   try {

@@ -7,6 +7,7 @@ import { performAction } from '../../cron/actions';
 import { runGenerator } from '../../cron/run';
 import { type DbConfig, withDb } from '../../db';
 import { scenarios } from '../../scenarios';
+import { engineSetting, setEngineSetting } from './engine-interval';
 import { sleep } from './section';
 
 /** pg_trickle's own default (its source and image), and what the bootstrap sets. */
@@ -26,12 +27,8 @@ export interface EngineWorkersRun {
 
 const DATABASES = scenarios.map((s) => s.database);
 
-async function setWorkers(admin: DbConfig, n: number | string): Promise<void> {
-  await withDb(admin, 'postgres', async (c) => {
-    await c.query(`ALTER SYSTEM SET pg_trickle.max_concurrent_refreshes = ${Number(n)}`);
-    await c.query('SELECT pg_reload_conf()');
-  });
-}
+const setWorkers = (admin: DbConfig, n: number) =>
+  setEngineSetting(admin, 'max_concurrent_refreshes', n);
 
 const deadlocks = (admin: DbConfig) =>
   withDb(admin, 'postgres', async (c) => {
@@ -86,12 +83,7 @@ export async function measureEngineWorkers(opts: {
   countLogLines?: (log: string, since: Date) => number;
   log: (m: string) => void;
 }): Promise<EngineWorkersRun[]> {
-  const before = await withDb(opts.admin, 'postgres', async (c) => {
-    const [r] = await c.query(
-      `SELECT current_setting('pg_trickle.max_concurrent_refreshes', true) AS v`,
-    );
-    return r?.v === null || r?.v === undefined ? undefined : String(r.v);
-  });
+  const before = await engineSetting(opts.admin, 'max_concurrent_refreshes');
   if (before === undefined) return [];
   const runs: EngineWorkersRun[] = [];
   try {

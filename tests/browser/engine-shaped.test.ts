@@ -19,15 +19,9 @@ import type { DashboardEnv } from '../../worker/env';
 import type { Produced, SnapshotData } from '../../worker/snapshot';
 import { launch, open, overflowing, seriousViolations, shot } from './chromium';
 
+// The page globals the callbacks passed to page.evaluate use (overflow and axe: ./chromium).
 declare const document: {
-  querySelectorAll(s: string): Iterable<{
-    id: string;
-    getBoundingClientRect(): { left: number; right: number; width: number; height: number };
-    querySelectorAll(s: string): Iterable<{
-      tagName: string;
-      getBoundingClientRect(): { left: number; right: number; width: number; height: number };
-    }>;
-  }>;
+  querySelectorAll(s: string): Iterable<unknown>;
   documentElement: { scrollWidth: number };
 };
 declare const Chart: {
