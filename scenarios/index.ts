@@ -13,4 +13,4 @@ export function findScenario(id: string): Scenario | undefined {
   return scenarios.find((s) => s.id === id);
 }
 
-export type { Generator, Panel, Random, Scenario, StreamTableDef } from './types';
+export type { Generator, Random, Scenario, StreamTableDef } from './types';

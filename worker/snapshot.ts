@@ -5,18 +5,15 @@ import { type Db, DbError, type DbErrorKind, type Engine, type Row, withDb } fro
 import { type DbConfig, parseDbConfig } from '../db/config';
 import { PROOF_SQL, parseProofs } from '../db/demo/proof';
 import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
+import { EDGES_SQL, parseEdges } from '../db/pgtrickle/dag';
+import type { DefiningQuery } from '../db/pgtrickle/definition';
 import { detectEngine } from '../db/pgtrickle/engine';
-import {
-  type DefiningQuery,
-  EDGES_SQL,
-  parseEdges,
-  parseStatus,
-  statusSql,
-} from '../db/pgtrickle/status';
+import { parseStatus, statusSql } from '../db/pgtrickle/status';
 import { type Reads, readTogether } from '../db/snapshot';
-import type { BuildContext, LoadedPanel, Panel, Scenario } from '../scenarios/types';
-import { ENGINE_PANELS, enginePanelsFor } from './engine/panels';
+import type { Scenario } from '../scenarios/types';
+import type { BuildContext, LoadedPanel, Panel } from '../ui/types';
 import type { DashboardEnv } from './env';
+import { ENGINE_PANELS, enginePanelsFor } from './pgtrickle/panels';
 
 const DEFAULT_RETENTION_MINUTES = 60;
 

@@ -8,8 +8,8 @@
 // table's freshness.
 import type { Db, Row } from '../client';
 import { num, numOrNull, percentile, strOrNull } from '../values';
+import { type Edge, loadEdges, streamLevels } from './dag';
 import { type Engine, type EngineFeatures, featuresOf } from './engine';
-import { type Edge, loadEdges, streamLevels } from './status';
 
 export interface TracedChange {
   id: number;

@@ -1,8 +1,8 @@
 import { num } from '../../db/values';
-import { fmt } from '../shared/format';
-import { col, definePanel, tablePanel } from '../shared/panel';
-import { ChartData, Kpis, Table } from '../shared/ui';
-import type { Panel } from '../types';
+import { fmt } from '../../ui/format';
+import { col, definePanel, tablePanel } from '../../ui/panel';
+import type { Panel } from '../../ui/types';
+import { ChartData, Kpis, Table } from '../../ui/ui';
 
 const WINDOW_NOTE = 'orders in the {window}';
 

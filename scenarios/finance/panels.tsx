@@ -1,8 +1,8 @@
 import { num } from '../../db/values';
-import { fmt } from '../shared/format';
-import { col, definePanel, type Row, tablePanel } from '../shared/panel';
-import { ChartData, Kpis, Table } from '../shared/ui';
-import type { Panel } from '../types';
+import { fmt } from '../../ui/format';
+import { col, definePanel, type Row, tablePanel } from '../../ui/panel';
+import type { Panel } from '../../ui/types';
+import { ChartData, Kpis, Table } from '../../ui/ui';
 
 const s = (v: unknown) => String(v ?? '');
 const signed = (n: number) => (n > 0 ? 'up' : n < 0 ? 'down' : undefined);

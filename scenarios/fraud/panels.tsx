@@ -1,9 +1,9 @@
 import { num } from '../../db/values';
-import { StackedBar } from '../shared/bars';
-import { fmt } from '../shared/format';
-import { col, definePanel, type Row, tablePanel } from '../shared/panel';
-import { ChartData, ClockTime, Kpis, Table } from '../shared/ui';
-import type { Panel } from '../types';
+import { StackedBar } from '../../ui/bars';
+import { fmt } from '../../ui/format';
+import { col, definePanel, type Row, tablePanel } from '../../ui/panel';
+import type { Panel } from '../../ui/types';
+import { ChartData, ClockTime, Kpis, Table } from '../../ui/ui';
 
 const s = (v: unknown) => String(v ?? '');
 const LEVELS = ['LOW', 'MEDIUM', 'HIGH'] as const;

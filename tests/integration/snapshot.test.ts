@@ -8,7 +8,7 @@ import { detectEngine } from '../../db/pgtrickle/engine';
 import { freshScenario } from '../../local/scenario-setup';
 import { ecommerce } from '../../scenarios/ecommerce';
 import type { Scenario } from '../../scenarios/types';
-import type { FreshnessView } from '../../worker/engine/trace';
+import type { FreshnessView } from '../../worker/pgtrickle/trace';
 import {
   buildSnapshot,
   type HeldRows,

@@ -21,8 +21,10 @@ import {
   NEWEST_ONLY_FUNCTIONS,
   TABLE_COLUMNS,
 } from '../../db/pgtrickle/api';
+import type { Edge } from '../../db/pgtrickle/dag';
+import { loadDefiningQuery } from '../../db/pgtrickle/definition';
 import { refreshDue } from '../../db/pgtrickle/maintenance';
-import { type Edge, loadDefiningQuery, type StreamTableStatus } from '../../db/pgtrickle/status';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
 import { loadChange, traceChange } from '../../db/pgtrickle/trace';
 import { bootstrapScenario } from '../../db/setup/bootstrap';
 import { rolePasswords, workerConfigs } from '../../db/setup/roles';

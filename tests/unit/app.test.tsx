@@ -5,12 +5,13 @@ import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../local/driver';
-import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
+import type { Edge } from '../../db/pgtrickle/dag';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
 import { scenarios } from '../../scenarios';
 import app from '../../worker/app';
 import { cached, type EdgeCache } from '../../worker/cache';
-import { layoutDag } from '../../worker/engine/dag';
 import type { DashboardEnv } from '../../worker/env';
+import { layoutDag } from '../../worker/pgtrickle/dag';
 import { FRESH_UNTIL } from '../../worker/poll-timing';
 
 // A port nothing listens on: the database and its proxy are "unreachable" here.

@@ -1,15 +1,18 @@
 // pg_trickle's own figures as the real engines return them: NULLs, RUNNING rows, versions that
 // record no durations, top-K tables, and the compatibility mode's full refreshes.
+
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../db';
 import type { EfficiencyRow, HistoryRow } from '../../db/pgtrickle/activity';
-import type { DefiningQuery, StreamTableStatus } from '../../db/pgtrickle/status';
-import type { TypedPanel } from '../../scenarios/shared/panel';
-import { dagPanel } from '../../worker/engine/dag';
-import { efficiencyPanel } from '../../worker/engine/efficiency';
-import { historyPanel } from '../../worker/engine/history';
-import { statusPanel } from '../../worker/engine/status';
-import { freshnessPanel } from '../../worker/engine/trace';
+import type { DefiningQuery } from '../../db/pgtrickle/definition';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
+import type { TypedPanel } from '../../ui/panel';
+import { urlsFor } from '../../ui/urls';
+import { dagPanel } from '../../worker/pgtrickle/dag';
+import { efficiencyPanel } from '../../worker/pgtrickle/efficiency';
+import { historyPanel } from '../../worker/pgtrickle/history';
+import { statusPanel } from '../../worker/pgtrickle/status';
+import { freshnessPanel } from '../../worker/pgtrickle/trace';
 import { SqlBody } from '../../worker/views/explore';
 import { ALL_FEATURES, NO_FEATURES, statusRow } from './engines';
 
@@ -37,7 +40,7 @@ const historyRow = (over: Partial<HistoryRow>): HistoryRow => ({
 
 /** What a panel draws for the given data on the given engine. */
 const draw = <D,>(panel: TypedPanel<D>, data: D, engine: Engine) =>
-  String(panel.show(data).render({ scenario: 'ecommerce', engine }));
+  String(panel.show(data).render({ scenario: 'ecommerce', urls: urlsFor('ecommerce'), engine }));
 
 async function render(engine: Engine, status: StreamTableStatus[], history: HistoryRow[] = []) {
   const edges = status.map((s) => ({ target: s.name, source: 'orders', sourceType: 'TABLE' }));

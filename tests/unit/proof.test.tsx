@@ -1,6 +1,7 @@
 // The live proof's rule (db/demo/proof.ts: a difference is reported only when a re-check confirms
 // it) and what a DAG node says of it. The comparisons themselves run against PostgreSQL in
 // tests/integration/proof.test.ts and, on the real engine, in tests/pgtrickle/engine.test.ts.
+
 import { describe, expect, it } from 'vitest';
 import {
   type Comparison,
@@ -10,7 +11,8 @@ import {
   type RoundFacts,
   WRITES_CAME_IN,
 } from '../../db/demo/proof';
-import { dagPanel } from '../../worker/engine/dag';
+import { urlsFor } from '../../ui/urls';
+import { dagPanel } from '../../worker/pgtrickle/dag';
 import { ALL_FEATURES, statusRow } from './engines';
 
 const T0 = 1_800_000_000_000;
@@ -124,7 +126,11 @@ describe('a DAG node’s proof', () => {
       nowMs: T0,
     };
     const engine = { kind: 'pg_trickle', version: '0.108.3', features: ALL_FEATURES } as const;
-    const html = String(await dagPanel.show(data).render({ scenario: 'ecommerce', engine }));
+    const html = String(
+      await dagPanel
+        .show(data)
+        .render({ scenario: 'ecommerce', urls: urlsFor('ecommerce'), engine }),
+    );
     const iso = new Date(T0 - 12_000).toISOString();
     const node = (n: string) =>
       html.match(new RegExp(`<g [^>]*data-node="${n}"[^>]*>[\\s\\S]*?</g>`))?.[0] ?? '';

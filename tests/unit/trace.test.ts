@@ -1,14 +1,14 @@
 // Following a change through the DAG from refresh history alone: the walk itself, on made-up
 // history shaped as both engines write it.
 import { describe, expect, it } from 'vitest';
-import type { Edge } from '../../db/pgtrickle/status';
+import type { Edge } from '../../db/pgtrickle/dag';
 import {
   dependencyOrder,
   followChange,
   type RefreshRow,
   type TracedChange,
 } from '../../db/pgtrickle/trace';
-import { TraceView } from '../../worker/engine/trace';
+import { TraceView } from '../../worker/pgtrickle/trace';
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 const change = (tables: string[]): TracedChange => ({

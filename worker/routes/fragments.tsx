@@ -1,17 +1,19 @@
 // GET /fragments/…: what the page polls (one panel, or all of them out of band) and what its
 // buttons fetch (a stream table's SQL, a try-it query's rows).
+
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { detectEngine, inTransaction, withDb } from '../../db';
-import { loadDefiningQuery } from '../../db/pgtrickle/status';
+import { loadDefiningQuery } from '../../db/pgtrickle/definition';
 import { FOLLOW_S, loadChange, traceChange } from '../../db/pgtrickle/trace';
+import { urlsFor } from '../../ui/urls';
 import { cached, defaultCache } from '../cache';
-import { TraceView } from '../engine/trace';
 import type { WithDbAndScenario } from '../env';
 import { dbSettings, nameParam, nodeParam, scenarioParam } from '../middleware';
+import { TraceView } from '../pgtrickle/trace';
 import { cadenceHeaders, FRESH_UNTIL, untilProducerReads, withPollHint } from '../poll-timing';
 import { allPanels, buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
-import { FollowPoller, followUrl } from '../views/actions';
+import { FollowPoller } from '../views/actions';
 import { PanelBody } from '../views/chrome';
 import { SqlBody, TryResult } from '../views/explore';
 import { AllFragments, viewOf } from '../views/page';
@@ -103,7 +105,7 @@ export const fragmentRoutes = new Hono<WithDbAndScenario>()
       );
     };
     if (c.env.EDGE_CACHE === 'off') return compute();
-    const key = `${new URL(c.req.url).origin}${followUrl(scenario.id, raw)}`;
+    const key = `${new URL(c.req.url).origin}${urlsFor(scenario.id).follow(raw)}`;
     return cached(key, 1000, compute, edgeOpts(c));
   })
   /**
@@ -136,7 +138,7 @@ export const fragmentRoutes = new Hono<WithDbAndScenario>()
       return c.html(loaded ? <PanelBody loaded={loaded} view={viewOf(snapshot)} /> : '');
     };
     if (c.env.EDGE_CACHE === 'off') return withPollHint(await compute(), Date.now());
-    const key = `${new URL(c.req.url).origin}/fragments/${id}?scenario=${scenario.id}`;
+    const key = `${new URL(c.req.url).origin}${urlsFor(scenario.id).fragment(id)}`;
     const res = await cached(key, FRAGMENT_TTL_MS, compute, {
       ...edgeOpts(c),
       waitNearMs: FRAGMENT_WAIT_NEAR_MS,

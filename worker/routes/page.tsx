@@ -1,8 +1,10 @@
 // GET /: a scenario's whole dashboard, with the SQL of a deep-linked stream table (?node=).
+
 import { Hono } from 'hono';
 import { withDb } from '../../db';
-import { loadDefiningQuery } from '../../db/pgtrickle/status';
+import { loadDefiningQuery } from '../../db/pgtrickle/definition';
 import { scenarios } from '../../scenarios';
+import { urlsFor } from '../../ui/urls';
 import type { WithDbAndScenario } from '../env';
 import { dbSettings, nodeParam, scenarioParam } from '../middleware';
 import { buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
@@ -40,6 +42,6 @@ export const pageRoutes = new Hono<WithDbAndScenario>()
     return c.render(<Page snapshot={snapshot} scenarios={scenarios} />, {
       title,
       description: scenario.description,
-      url: `${url.origin}/?scenario=${scenario.id}${node ? `&node=${node.name}` : ''}`,
+      url: `${url.origin}${urlsFor(scenario.id).page(node?.name)}`,
     });
   });

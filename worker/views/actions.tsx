@@ -1,6 +1,8 @@
 // The visitor's controls: two or three named changes per scenario, each a button that posts to
 // /actions/… (htmx), and what an action answers: what was done and its trace, or when to retry.
+
 import type { Scenario } from '../../scenarios/types';
+import { urlsFor } from '../../ui/urls';
 
 export function ActionButtons(props: { scenario: Scenario }) {
   const { scenario } = props;
@@ -12,7 +14,7 @@ export function ActionButtons(props: { scenario: Scenario }) {
             <button
               type="button"
               class="action"
-              hx-post={`/actions/${a.id}?scenario=${scenario.id}`}
+              hx-post={urlsFor(scenario.id).action(a.id)}
               hx-target="#action-result"
               hx-swap="innerHTML"
               hx-sync="closest .actions:drop"
@@ -59,10 +61,6 @@ export function ActionRefused(props: { perMinute: number; retryAfterS: number })
   );
 }
 
-/** Where one change's trace is read: the one spelling of the follow URL. */
-export const followUrl = (scenario: string, event: number | string) =>
-  `/fragments/follow?scenario=${scenario}&event=${event}`;
-
 /**
  * A change followed through the DAG, asking again after `delayMs` (replacing itself) until the
  * trace is complete; without `delayMs` it stays as drawn.
@@ -77,7 +75,7 @@ export function FollowPoller(props: {
   return (
     <div
       class="follow"
-      hx-get={polls ? followUrl(props.scenario, props.event) : undefined}
+      hx-get={polls ? urlsFor(props.scenario).follow(props.event) : undefined}
       hx-trigger={polls ? `load delay:${props.delayMs}ms` : undefined}
       hx-swap={polls ? 'outerHTML' : undefined}
     >

@@ -1,7 +1,7 @@
 // The page's furniture, shared by the full page and the polled fragments: the engine badge, the
 // "data as of" time, sections and the bodies a poll swaps.
 import { type Engine, engineLabel } from '../../db/pgtrickle/engine';
-import type { LoadedPanel, PanelMeta, ViewContext } from '../../scenarios/types';
+import type { LoadedPanel, PanelMeta, ViewContext } from '../../ui/types';
 
 /** htmx's out-of-band swap: a poll response replaces the element with the same id. */
 export const swapOob = (oob?: boolean) => (oob ? 'outerHTML' : undefined);

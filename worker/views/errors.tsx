@@ -1,6 +1,8 @@
 // What a failure looks like: a fragment for htmx to show in place, or a small page (inside the
 // layout) with links to the live scenarios. Messages never echo the request.
+
 import type { Scenario } from '../../scenarios/types';
+import { urlsFor } from '../../ui/urls';
 
 export function ErrorFragment(props: { status: number; message: string }) {
   return (
@@ -23,7 +25,7 @@ export function ErrorBody(props: {
       <ul>
         {props.scenarios.map((s) => (
           <li>
-            <a href={`/?scenario=${s.id}`}>{s.title}</a> — {s.description}
+            <a href={urlsFor(s.id).page()}>{s.title}</a> — {s.description}
           </li>
         ))}
       </ul>

@@ -1,8 +1,10 @@
 // The two sections a visitor explores by hand: a stream table's SQL as the engine stores it, and
 // the original demo's psql examples, run read-only against the scenario's database.
-import type { DefiningQuery } from '../../db/pgtrickle/status';
-import { type Column, Table } from '../../scenarios/shared/ui';
+
+import type { DefiningQuery } from '../../db/pgtrickle/definition';
 import type { Example } from '../../scenarios/types';
+import { type Column, Table } from '../../ui/ui';
+import { urlsFor } from '../../ui/urls';
 
 export function SqlBody(props: { name?: string; def?: DefiningQuery; picked?: boolean }) {
   return (
@@ -87,7 +89,7 @@ export function TryCards(props: { scenario: string; examples: readonly Example[]
             ) : null}
             <button
               type="button"
-              hx-get={`/fragments/try?scenario=${props.scenario}&q=${e.id}`}
+              hx-get={urlsFor(props.scenario).tryQuery(e.id)}
               hx-target={`#try-result-${e.id}`}
               hx-swap="innerHTML"
               hx-sync="this:drop"

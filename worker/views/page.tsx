@@ -1,18 +1,17 @@
 // The dashboard page (inside the layout) and the poll response that refreshes it.
-import type { LoadedPanel, Scenario, ViewContext } from '../../scenarios/types';
-import { dagIsTall } from '../engine/dag';
+import type { Scenario } from '../../scenarios/types';
+import type { LoadedPanel, ViewContext } from '../../ui/types';
+import { urlsFor } from '../../ui/urls';
+import { dagIsTall } from '../pgtrickle/dag';
 import type { Snapshot } from '../snapshot';
 import { ActionButtons } from './actions';
 import { AsOf, EngineBadge, PanelBody, ReadSpeed, Section } from './chrome';
 import { SqlBody, TryCards } from './explore';
 
-export function pollUrl(scenario: Scenario): string {
-  return `/fragments/all?scenario=${encodeURIComponent(scenario.id)}`;
-}
-
 export function viewOf(snapshot: Snapshot, selected?: string): ViewContext {
   return {
     scenario: snapshot.scenario.id,
+    urls: urlsFor(snapshot.scenario.id),
     engine: snapshot.engine,
     ...(selected ? { selected } : {}),
   };
@@ -66,7 +65,7 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
         </div>
         <nav aria-label="Scenarios">
           {props.scenarios.map((x) => (
-            <a href={`/?scenario=${x.id}`} aria-current={x.id === s.id ? 'page' : undefined}>
+            <a href={urlsFor(x.id).page()} aria-current={x.id === s.id ? 'page' : undefined}>
               {x.title}
             </a>
           ))}
@@ -147,7 +146,7 @@ export function Page(props: { snapshot: Snapshot; scenarios: readonly Scenario[]
       </footer>
       <div
         id="poller"
-        hx-get={pollUrl(s)}
+        hx-get={urlsFor(s.id).fragment('all')}
         hx-trigger="poll-now"
         hx-swap="none"
         hx-sync="this:drop"

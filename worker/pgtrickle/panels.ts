@@ -3,7 +3,7 @@
 // advisor. They
 // read through db/pgtrickle/ (pg_trickle's API, or the compatibility mode's copy of it).
 import type { Engine } from '../../db';
-import type { Panel } from '../../scenarios/types';
+import type { Panel } from '../../ui/types';
 import { advisorPanel } from './advisor';
 import { dagPanel } from './dag';
 import { efficiencyPanel } from './efficiency';

@@ -1,9 +1,9 @@
 // The latest refreshes, newest first, with what each one did where the record says otherwise.
 import { type HistoryRow, historySql, parseHistory } from '../../db/pgtrickle/activity';
 import { featuresOf } from '../../db/pgtrickle/engine';
-import { fmt } from '../../scenarios/shared/format';
-import { definePanel } from '../../scenarios/shared/panel';
-import { type Column, Table } from '../../scenarios/shared/ui';
+import { fmt } from '../../ui/format';
+import { definePanel } from '../../ui/panel';
+import { type Column, Table } from '../../ui/ui';
 import { msText, rowsText, shortMode } from './format';
 import { DurationsNote, FallbackCaveat, nameCell } from './notes';
 

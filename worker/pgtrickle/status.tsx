@@ -1,19 +1,21 @@
 // The status of every stream table: configured mode, what its latest refresh did, schedule,
 // health, age, rows changed and duration.
+
 import type { Engine } from '../../db';
 import { refreshDid, type StreamTableStatus } from '../../db/pgtrickle/status';
-import { fmt } from '../../scenarios/shared/format';
-import { definePanel } from '../../scenarios/shared/panel';
-import { type Column, Table } from '../../scenarios/shared/ui';
+import { fmt } from '../../ui/format';
+import { definePanel } from '../../ui/panel';
+import { type Column, Table } from '../../ui/ui';
+import type { ScenarioUrls } from '../../ui/urls';
 import { msText, rowsText } from './format';
 import { CompatNotice, DurationsNote } from './notes';
 
-function statusColumns(engine: Engine, scenario: string): Column<StreamTableStatus>[] {
+function statusColumns(engine: Engine, urls: ScenarioUrls): Column<StreamTableStatus>[] {
   return [
     {
       label: 'Stream table',
       cell: (r) => (
-        <a href={`/?scenario=${scenario}&node=${r.name}#sql`}>
+        <a href={urls.nodeSql(r.name)}>
           <code>{r.name}</code>
         </a>
       ),
@@ -63,7 +65,7 @@ export const statusPanel = definePanel<StreamTableStatus[]>({
   span: 2,
   reads: {},
   build: (_rows, ctx) => [...ctx.status],
-  render: (rows, { engine, scenario }) => (
+  render: (rows, { engine, urls }) => (
     <>
       <CompatNotice engine={engine}>
         Compatibility mode: this server has no pg_trickle, so every refresh is a full recomputation
@@ -71,11 +73,7 @@ export const statusPanel = definePanel<StreamTableStatus[]>({
         between old and new contents.
       </CompatNotice>
       <DurationsNote engine={engine} />
-      <Table
-        rows={rows}
-        columns={statusColumns(engine, scenario)}
-        empty="No stream tables found."
-      />
+      <Table rows={rows} columns={statusColumns(engine, urls)} empty="No stream tables found." />
     </>
   ),
 });

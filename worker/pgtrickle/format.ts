@@ -1,7 +1,7 @@
 // How pg_trickle's own figures are written on the page, the same in every panel: a value the
 // engine did not record is said to be missing, never drawn as 0.
 import type { Engine } from '../../db';
-import { fmt } from '../../scenarios/shared/format';
+import { fmt } from '../../ui/format';
 
 /** Said once under a panel whose durations the engine does not record. */
 export const DURATIONS_NOT_RECORDED =

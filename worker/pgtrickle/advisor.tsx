@@ -1,5 +1,4 @@
 // pg_trickle's refresh mode advisor, read through the demo's SECURITY DEFINER wrapper.
-
 import type { Engine } from '../../db';
 import {
   ADVICE_SQL,
@@ -8,8 +7,8 @@ import {
   parseAdvice,
 } from '../../db/pgtrickle/activity';
 import { NO_ROWS_SQL } from '../../db/snapshot';
-import { definePanel } from '../../scenarios/shared/panel';
-import { type Column, Table } from '../../scenarios/shared/ui';
+import { definePanel } from '../../ui/panel';
+import { type Column, Table } from '../../ui/ui';
 import { shortMode } from './format';
 import { CompatNotice, nameCell } from './notes';
 

@@ -3,22 +3,18 @@
 // same nodes as a list by level (CSS shows one). Every stream table is a link to its SQL whose
 // text is its accessible name: name, what its refreshes did, age, duration, rows changed of held
 // (also drawn as a bar). Nodes refreshed since the last poll pulse.
+
 import type { ProofView } from '../../db/demo/proof';
-import type { Edge, StreamTableStatus } from '../../db/pgtrickle/status';
-import { definePanel } from '../../scenarios/shared/panel';
-import type { LoadedPanel } from '../../scenarios/types';
-import { type DagLayout, layoutDag } from './dag-layout';
-import { clip, DagList, nodeClass, nodeFacts, proofFacts, sqlHref } from './dag-node';
+import type { Edge } from '../../db/pgtrickle/dag';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
+import { definePanel } from '../../ui/panel';
+import type { LoadedPanel } from '../../ui/types';
+import { layoutDag } from './dag-layout';
+import { clip, DagList, type DagProps, nodeClass, nodeFacts, proofFacts } from './dag-node';
 
 export { layoutDag } from './dag-layout';
 
-export function DagSvg(props: {
-  layout: DagLayout;
-  scenario: string;
-  selected?: string;
-  proofs: ReadonlyMap<string, ProofView>;
-  nowMs: number;
-}) {
+export function DagSvg(props: DagProps) {
   const { layout } = props;
   const streams = layout.nodes.filter((n) => n.kind === 'stream').length;
   return (
@@ -63,7 +59,7 @@ export function DagSvg(props: {
         const held = (s?.rowsHeld ?? 0).toLocaleString('en-US').length;
         const barW = Math.max(30, Math.round(n.w - 26 - (2 * held + 9) * 5.8));
         return (
-          <a href={sqlHref(props.scenario, n.name)} class="node-link">
+          <a href={props.urls.nodeSql(n.name)} class="node-link">
             <g
               class={nodeClass(s, f.fresh, props.selected === n.name)}
               data-node={n.name}
@@ -144,8 +140,8 @@ export const dagPanel = definePanel<DagData>({
     };
     return (
       <>
-        <DagSvg layout={layout} scenario={view.scenario} {...sel} />
-        <DagList layout={layout} scenario={view.scenario} {...sel} />
+        <DagSvg layout={layout} urls={view.urls} {...sel} />
+        <DagList layout={layout} urls={view.urls} {...sel} />
       </>
     );
   },

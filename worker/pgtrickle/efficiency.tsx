@@ -9,9 +9,9 @@ import {
   type SeriesPoint,
 } from '../../db/pgtrickle/activity';
 import { featuresOf } from '../../db/pgtrickle/engine';
-import { fmt } from '../../scenarios/shared/format';
-import { definePanel } from '../../scenarios/shared/panel';
-import { ChartData, type Column, Table } from '../../scenarios/shared/ui';
+import { fmt } from '../../ui/format';
+import { definePanel } from '../../ui/panel';
+import { ChartData, type Column, Table } from '../../ui/ui';
 import { msText, shortMode } from './format';
 import { CompatNotice, DurationsNote, FallbackCaveat, nameCell } from './notes';
 

@@ -1,6 +1,6 @@
 // What the engine panels say about figures that cannot exist on this engine, instead of zeros.
 import type { Engine } from '../../db';
-import type { Column } from '../../scenarios/shared/ui';
+import type { Column } from '../../ui/ui';
 import { DURATIONS_NOT_RECORDED, durationsRecorded } from './format';
 
 /** Said under a panel in compatibility mode, where a figure cannot exist. */

@@ -1,13 +1,13 @@
 // The panel kit every dashboard panel is written with, the scenarios' and pg_trickle's alike:
 // definePanel ties a panel's read to its drawing, tablePanel is the common one-query table, and
 // `col` gives the columns one dialect.
-import type { Row } from '../../db';
+import type { Row } from '../db';
 
 export type { Row };
 
-import { num, strOrNull } from '../../db/values';
-import type { LoadedPanel, Panel, PanelDef } from '../types';
+import { num, strOrNull } from '../db/values';
 import { fmt } from './format';
+import type { LoadedPanel, Panel, PanelDef } from './types';
 import { type Column, Table } from './ui';
 
 /** A panel whose typed data can also be shown without a database (tests, previews). */

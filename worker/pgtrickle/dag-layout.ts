@@ -1,6 +1,7 @@
 // Where each node of the DAG goes: base tables on top, each stream table one row below its
 // deepest source, each row ordered by the mean position of what it reads (fewer crossings).
-import { type Edge, type StreamTableStatus, streamLevels } from '../../db/pgtrickle/status';
+import { type Edge, streamLevels } from '../../db/pgtrickle/dag';
+import type { StreamTableStatus } from '../../db/pgtrickle/status';
 
 export interface DagNode {
   name: string;

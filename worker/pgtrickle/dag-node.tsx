@@ -1,8 +1,10 @@
 // What a stream table's node says, the same in the graph (dag.tsx) and in the narrow screens'
 // list by level (DagList here): what its refreshes did, age, duration, rows changed of held.
+
 import type { ProofView } from '../../db/demo/proof';
 import { changeRatio, refreshDid, type StreamTableStatus } from '../../db/pgtrickle/status';
-import { fmt } from '../../scenarios/shared/format';
+import { fmt } from '../../ui/format';
+import type { ScenarioUrls } from '../../ui/urls';
 import { type DagLayout, PULSE_WINDOW_S } from './dag-layout';
 import { msText, rowsText, shortMode } from './format';
 
@@ -77,9 +79,6 @@ export const nodeClass = (s: StreamTableStatus | undefined, fresh: boolean, sele
     .filter(Boolean)
     .join(' ');
 
-export const sqlHref = (scenario: string, name: string) =>
-  `/?scenario=${scenario}&node=${name}#sql`;
-
 /** Rows changed over rows held, drawn (SVG attributes, not inline styles: the CSP holds). */
 function RatioBar(props: { ratio: number | null }) {
   return (
@@ -97,14 +96,17 @@ function RatioBar(props: { ratio: number | null }) {
   );
 }
 
-/** The same graph for a narrow screen: levels top to bottom, what each table reads beside it. */
-export function DagList(props: {
+/** What both drawings of the DAG take: the laid-out graph and what each node says. */
+export interface DagProps {
   layout: DagLayout;
-  scenario: string;
+  urls: ScenarioUrls;
   selected?: string;
   proofs: ReadonlyMap<string, ProofView>;
   nowMs: number;
-}) {
+}
+
+/** The same graph for a narrow screen: levels top to bottom, what each table reads beside it. */
+export function DagList(props: DagProps) {
   const { layout } = props;
   const levels = [...new Set(layout.nodes.map((n) => n.level))].sort((a, b) => a - b);
   const reads = (name: string) =>
@@ -130,7 +132,7 @@ export function DagList(props: {
                       data-proof={p.state}
                       data-proof-at={p.at}
                     >
-                      <a href={sqlHref(props.scenario, n.name)} title={f.title}>
+                      <a href={props.urls.nodeSql(n.name)} title={f.title}>
                         <strong>{n.name}</strong> <span class="meta">{f.meta}</span>
                         <RatioBar ratio={f.ratio} />
                         <span class="rows">{f.rows}</span>

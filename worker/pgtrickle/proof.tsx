@@ -3,8 +3,8 @@
 // node says the same for its table (dag-node.tsx).
 import type { Engine } from '../../db';
 import type { ProofView } from '../../db/demo/proof';
-import { fmt } from '../../scenarios/shared/format';
-import { definePanel } from '../../scenarios/shared/panel';
+import { fmt } from '../../ui/format';
+import { definePanel } from '../../ui/panel';
 
 interface ProofData {
   proofs: ProofView[];

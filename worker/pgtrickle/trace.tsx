@@ -26,9 +26,9 @@ import {
   traceOf,
 } from '../../db/pgtrickle/trace';
 import { NO_ROWS_SQL } from '../../db/snapshot';
-import { fmt } from '../../scenarios/shared/format';
-import { definePanel } from '../../scenarios/shared/panel';
-import { ChartData, Table } from '../../scenarios/shared/ui';
+import { fmt } from '../../ui/format';
+import { definePanel } from '../../ui/panel';
+import { ChartData, Table } from '../../ui/ui';
 import { shortMode } from './format';
 import { nameCell } from './notes';
 
