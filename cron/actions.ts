@@ -4,7 +4,7 @@
 // generator refreshes after a tick. Bounded by construction: at most `perMinute` visitor actions
 // per scenario in any 60 s, counted in the database under a lock, so concurrent callers and
 // several Worker instances share one count.
-import { type DbConfig, detectEngine, inTransaction, withDb } from '../db';
+import { type Db, type DbConfig, detectEngine, inTransaction, withDb } from '../db';
 import { recordChange, visitorActionsThisMinute } from '../db/demo/changes';
 import { refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom } from '../scenarios/random';
@@ -23,47 +23,55 @@ export async function performAction(opts: {
   scenario: Scenario;
   action: string;
   perMinute?: number;
-  now?: () => Date;
 }): Promise<ActionResult> {
-  const { scenario } = opts;
-  const perMinute = opts.perMinute ?? ACTIONS_PER_MINUTE;
-  const gen = scenario.generator;
-  const action = gen.actions.find((a) => a.id === opts.action);
-  if (!action) return { ok: false, reason: 'unknown', valid: gen.actions.map((a) => a.id) };
   return withDb(
     opts.cfg,
-    scenario.database,
+    opts.scenario.database,
     async (db) => {
-      const result = await inTransaction(db, async (): Promise<ActionResult> => {
-        // One count per scenario database: concurrent actions wait here, briefly.
-        await db.query(`SELECT pg_advisory_xact_lock(hashtext('pgtd.visitor_actions'))`);
-        const w = await visitorActionsThisMinute(db);
-        if (w.n >= perMinute) {
-          return {
-            ok: false,
-            reason: 'busy',
-            retryAfterS: Math.max(1, Math.ceil(w.waitS ?? 60)),
-            perMinute,
-          };
-        }
-        const world = await gen.loadWorld(db);
-        const now = opts.now?.() ?? new Date();
-        const rng = createRandom((now.getTime() ^ (Math.random() * 2 ** 31)) >>> 0);
-        const { writes, label } = action.make(world, rng, now);
-        const events = await gen.apply(db, writes);
-        const change = await recordChange(db, {
-          source: 'visitor',
-          kind: action.id,
-          label,
-          tables: gen.tablesOf(writes),
-          events,
-        });
-        return { ok: true, id: change.id, at: change.at.toISOString(), label, events };
-      });
+      const result = await act(db, opts);
       // As after a generator tick: without a scheduler, refresh what is due now.
       if (result.ok && (await detectEngine(db)).kind === 'compat') await refreshDue(db);
       return result;
     },
     { applicationName: 'pg_trickle_demo_actions', statementTimeoutMs: 10_000 },
   );
+}
+
+/**
+ * One action on an open connection, in a transaction of its own: the cap, the writes and the
+ * change recorded. `at` is a simulated clock for the cap, the writes and the record (the storage
+ * test's day); without it, the database's and the Worker's.
+ */
+export async function act(
+  db: Db,
+  opts: { scenario: Scenario; action: string; perMinute?: number; at?: Date },
+): Promise<ActionResult> {
+  const gen = opts.scenario.generator;
+  const perMinute = opts.perMinute ?? ACTIONS_PER_MINUTE;
+  const action = gen.actions.find((a) => a.id === opts.action);
+  if (!action) return { ok: false, reason: 'unknown', valid: gen.actions.map((a) => a.id) };
+  return inTransaction(db, async (): Promise<ActionResult> => {
+    // One count per scenario database: concurrent actions wait here, briefly.
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('pgtd.visitor_actions'))`);
+    const w = await visitorActionsThisMinute(db, opts.at);
+    if (w.n >= perMinute) {
+      return {
+        ok: false,
+        reason: 'busy',
+        retryAfterS: Math.max(1, Math.ceil(w.waitS ?? 60)),
+        perMinute,
+      };
+    }
+    const world = await gen.loadWorld(db);
+    const now = opts.at ?? new Date();
+    const rng = createRandom((now.getTime() ^ (Math.random() * 2 ** 31)) >>> 0);
+    const { writes, label } = action.make(world, rng, now);
+    const events = await gen.apply(db, writes);
+    const change = await recordChange(
+      db,
+      { source: 'visitor', kind: action.id, label, tables: gen.tablesOf(writes), events },
+      opts.at,
+    );
+    return { ok: true, id: change.id, at: change.at.toISOString(), label, events };
+  });
 }

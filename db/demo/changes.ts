@@ -3,7 +3,10 @@
 // visitors' cap, which counts them.
 import type { Db } from '../client';
 
-/** A change to follow, stamped just before its transaction commits (see demo_meta.traced_events). */
+/**
+ * A change to follow, stamped just before its transaction commits (see demo_meta.traced_events),
+ * or at `at` on a simulated clock.
+ */
 export async function recordChange(
   db: Db,
   c: {
@@ -13,12 +16,13 @@ export async function recordChange(
     tables: string[];
     events: number;
   },
+  at?: Date,
 ): Promise<{ id: number; at: Date }> {
   const [row] = await db.query(
     `INSERT INTO demo_meta.traced_events (at, source, kind, label, tables, events)
-     VALUES (clock_timestamp(), $1, $2, $3, $4::text[], $5)
+     VALUES (coalesce($6::timestamptz, clock_timestamp()), $1, $2, $3, $4::text[], $5)
      RETURNING id, extract(epoch FROM at) * 1000 AS at_ms`,
-    [c.source, c.kind, c.label, c.tables, c.events],
+    [c.source, c.kind, c.label, c.tables, c.events, at?.toISOString() ?? null],
   );
   return { id: Number(row?.id), at: new Date(Number(row?.at_ms)) };
 }
@@ -37,18 +41,23 @@ export async function pruneChanges(db: Db, now: Date, keepMinutes = 15, batch = 
 }
 
 /**
- * Visitors' actions in the last 60 s, and in how many seconds the oldest of them leaves that
- * window. Call it inside a transaction that holds the scenario's action lock, so concurrent
- * callers (and several Worker instances) share one count.
+ * Visitors' actions in the 60 s before `now` (the database's clock unless a simulation passes
+ * its own), and in how many seconds the oldest of them leaves that window. Call it inside a
+ * transaction that holds the scenario's action lock, so concurrent callers (and several Worker
+ * instances) share one count.
  */
 export async function visitorActionsThisMinute(
   db: Db,
+  now?: Date,
 ): Promise<{ n: number; waitS: number | null }> {
   const [w] = await db.query(
     `SELECT count(*)::int AS n,
-            extract(epoch FROM min(at) + interval '60 seconds' - clock_timestamp()) AS wait_s
+            extract(epoch FROM min(at) + interval '60 seconds'
+                               - coalesce($1::timestamptz, clock_timestamp())) AS wait_s
      FROM demo_meta.traced_events
-     WHERE source = 'visitor' AND at > clock_timestamp() - interval '60 seconds'`,
+     WHERE source = 'visitor'
+       AND at > coalesce($1::timestamptz, clock_timestamp()) - interval '60 seconds'`,
+    [now?.toISOString() ?? null],
   );
   return { n: Number(w?.n ?? 0), waitS: w?.wait_s === null ? null : Number(w?.wait_s) };
 }
