@@ -137,6 +137,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
   const clockOf = () => (opts.now ? opts.now() : undefined);
   const sleep = opts.sleep ?? realSleep;
   const summary = emptySummary(scenario.id);
+  const say = opts.log ?? ((e) => console.log(JSON.stringify(e)));
   let pruneHistoryOk = true;
   const proofEvery = opts.proofEveryTicks ?? PROOF_EVERY_TICKS;
   let proofOk = proofEvery > 0;
@@ -167,7 +168,15 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
                 );
               } catch (err) {
                 if (!(err instanceof DbError && err.kind === 'permission')) throw err;
+                // A database bootstrapped before the writer could prune history: said once per
+                // run, never in the way of the events.
                 pruneHistoryOk = false;
+                say({
+                  msg: 'refresh history not pruned: demo_writer may not delete from it',
+                  scenario: scenario.id,
+                  error: err.message,
+                  level: 'warn',
+                });
               }
             }
           }
@@ -188,7 +197,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
               summary.differs += round.tables.filter((t) => t.outcome === 'differs').length;
             } catch (err) {
               proofOk = false;
-              (opts.log ?? ((e) => console.log(JSON.stringify(e))))({
+              say({
                 msg: 'proof stopped for this run',
                 scenario: scenario.id,
                 error: err instanceof Error ? err.message : String(err),

@@ -2,9 +2,13 @@
 // monitor asking for health, a generator run with the database gone.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runGenerator } from '../../cron/run';
+import { withDb } from '../../db';
+import { freshScenario } from '../../local/scenario-setup';
 import { dbVars } from '../../local/stack';
 import { startWrangler, type WranglerDev } from '../../local/wrangler';
 import { scenarios } from '../../scenarios';
+import type { Scenario } from '../../scenarios/types';
+import { checkScenario, GENERATOR_STALE_S, SCHEDULER_LAG_LIMIT_S } from '../../worker/health';
 import '../../local/driver';
 
 const { cfg, readerCfg, dashboardUrl, generatorUrl } = inject('stack');
@@ -145,6 +149,41 @@ describe('/healthz', () => {
     }
     expect(res.status).toBe(body.ok ? 200 : 503);
     expect(body.ok, JSON.stringify(body.problems)).toBe(true);
+  });
+});
+
+describe('/healthz, when something has stopped (checkScenario, as the route calls it, as demo_reader)', () => {
+  const setAges = (database: string, tickAgeS: number | null, refreshAgeS: number) =>
+    withDb(cfg, database, async (db) => {
+      await db.query(
+        `UPDATE demo_meta.generator_state
+         SET last_tick_at = now() - make_interval(secs => $1::float8)`,
+        [tickAgeS],
+      );
+      await db.query(
+        `UPDATE pgtrickle.pgt_stream_tables
+         SET last_refresh_at = now() - make_interval(secs => $1::float8)`,
+        [refreshAgeS],
+      );
+    });
+
+  it('says the generator has not ticked recently, and the scheduler is behind, each on its own', async () => {
+    const s = await freshScenario(cfg, scenarios[0] as Scenario, 'health');
+    // All well: a tick 5 s ago, every table visited 5 s ago.
+    await setAges(s.database, 5, 5);
+    expect((await checkScenario(readerCfg, s)).problems).toEqual([]);
+    // Never ticked, then ticked longer ago than a cron run lasts.
+    await setAges(s.database, null, 5);
+    expect((await checkScenario(readerCfg, s)).problems).toEqual([
+      'generator has not ticked recently',
+    ]);
+    await setAges(s.database, GENERATOR_STALE_S + 30, 5);
+    const stale = await checkScenario(readerCfg, s);
+    expect(stale.problems).toEqual(['generator has not ticked recently']);
+    expect(stale.generatorLastTickAgeS).toBeGreaterThan(GENERATOR_STALE_S);
+    // The generator ticks, but the scheduler has not visited the tables for longer than allowed.
+    await setAges(s.database, 5, SCHEDULER_LAG_LIMIT_S + 30);
+    expect((await checkScenario(readerCfg, s)).problems).toEqual(['the scheduler is behind']);
   });
 });
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performAction } from '../../cron/actions';
 import { runGenerator } from '../../cron/run';
-import { type DbConfig, detectEngine, type Engine, withDb } from '../../db';
+import { type Db, type DbConfig, detectEngine, type Engine, withDb } from '../../db';
 import { proveRound } from '../../db/demo/proof';
 import type { AdviceRow, EfficiencyRow, HistoryRow } from '../../db/pgtrickle/activity';
 import {
@@ -23,7 +23,7 @@ import {
 } from '../../db/pgtrickle/api';
 import type { Edge } from '../../db/pgtrickle/dag';
 import { loadDefiningQuery } from '../../db/pgtrickle/definition';
-import { refreshDue } from '../../db/pgtrickle/maintenance';
+import { pruneHistory, refreshDue } from '../../db/pgtrickle/maintenance';
 import type { StreamTableStatus } from '../../db/pgtrickle/status';
 import { loadChange, traceChange } from '../../db/pgtrickle/trace';
 import { bootstrapScenario } from '../../db/setup/bootstrap';
@@ -571,6 +571,33 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
       expect(outcomes, 'customer_stats outcome per round').toContain('differs');
     } finally {
       await bump(-7);
+    }
+  });
+
+  it("prunes the engine's refresh history as demo_writer, as the generator does", async () => {
+    for (const s of copies) {
+      // One moment, 30 s ago by the database's clock: rows before it go, none after.
+      const count = (db: Db, cutMs: number) =>
+        db.query(
+          `SELECT count(*)::int AS n FROM pgtrickle.pgt_refresh_history
+           WHERE start_time < to_timestamp($1::float8 / 1000)`,
+          [cutMs],
+        );
+      const { cutMs, before } = await withDb(cfg, s.database, async (db) => {
+        const [r] = await db.query(`SELECT floor(extract(epoch FROM now()) * 1000) - 30000 AS cut`);
+        const cut = Number(r?.cut);
+        return { cutMs: cut, before: Number((await count(db, cut))[0]?.n) };
+      });
+      expect(before, s.id).toBeGreaterThan(0);
+      // The generator's call, as the generator's role; a permission error would throw here.
+      let pruned = 0;
+      await withDb(writer, s.database, async (db) => {
+        const now = new Date(cutMs + 30_000);
+        for (let n = 1; n > 0; pruned += n) n = await pruneHistory(db, now, 0.5, 1000);
+      });
+      const [after] = await withDb(cfg, s.database, (db) => count(db, cutMs));
+      expect(Number(after?.n), s.id).toBe(0);
+      expect(pruned, s.id).toBe(before);
     }
   });
 
