@@ -5,7 +5,7 @@
 // per scenario in any 60 s, counted in the database under a lock, so concurrent callers and
 // several Worker instances share one count.
 import { type Db, type DbConfig, detectEngine, inTransaction, withDb } from '../db';
-import { recordChange, visitorActionsThisMinute } from '../db/demo/changes';
+import { lockVisitorActions, recordChange, visitorActionsThisMinute } from '../db/demo/changes';
 import { refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
@@ -51,8 +51,8 @@ export async function act(
   const action = gen.actions.find((a) => a.id === opts.action);
   if (!action) return { ok: false, reason: 'unknown', valid: gen.actions.map((a) => a.id) };
   return inTransaction(db, async (): Promise<ActionResult> => {
-    // One count per scenario database: concurrent actions wait here, briefly.
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('pgtd.visitor_actions'))`);
+    // One count per scenario database, in the transaction that writes.
+    await lockVisitorActions(db);
     const w = await visitorActionsThisMinute(db, opts.at);
     if (w.n >= perMinute) {
       return {

@@ -6,6 +6,7 @@ import { type Db, type DbConfig, DbError, detectEngine, inTransaction, withDb } 
 import { pruneChanges, recordChange } from '../db/demo/changes';
 import { lockGeneratorState, saveTick, setRetention } from '../db/demo/generator-state';
 import { proveRound, pruneProofs, recordProof } from '../db/demo/proof';
+import { pruneEvents } from '../db/demo/retention';
 import { pruneHistory, refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
@@ -83,31 +84,6 @@ export async function tickOnce(
   });
 }
 
-/** Deletes events older than the window, at most `batch` rows per table per call. */
-export async function pruneEvents(
-  db: Db,
-  scenario: Scenario,
-  now: Date,
-  retentionMinutes: number,
-  batch = 1000,
-): Promise<number> {
-  const cutoff = new Date(now.getTime() - retentionMinutes * 60_000).toISOString();
-  let deleted = 0;
-  for (const t of scenario.eventTables) {
-    // Table and column names come from the scenario registry, never from input.
-    const rows = await db.query(
-      `WITH gone AS (
-         DELETE FROM ${t.table} WHERE id IN (
-           SELECT id FROM ${t.table} WHERE ${t.timeColumn} < $1 ORDER BY ${t.timeColumn} LIMIT $2)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [cutoff, batch],
-    );
-    deleted += Number(rows[0]?.n ?? 0);
-  }
-  return deleted;
-}
-
 /** Ticks between two history prunes (a batch of 1,000 rows is far more than a minute makes). */
 const HISTORY_PRUNE_EVERY = 30;
 /**
@@ -156,7 +132,12 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
           summary.ticks++;
           summary.events += result.events;
           world = scenario.generator.updateWorld(world, result.writes);
-          summary.pruned += await pruneEvents(db, scenario, started, opts.retentionMinutes);
+          summary.pruned += await pruneEvents(
+            db,
+            scenario.eventTables,
+            started,
+            opts.retentionMinutes,
+          );
           if (result.cycle % HISTORY_PRUNE_EVERY === 0) {
             await pruneChanges(db, started);
             if (pruneHistoryOk) {

@@ -2,8 +2,8 @@
 // engine would (compatibility mode's refresh_due, every `refreshEvery` simulated seconds), with
 // retention pruning. Shared by the steady-state test and by calibration runs.
 
-import { pruneEvents } from '../cron/run';
 import { type Db, inTransaction } from '../db';
+import { pruneEvents } from '../db/demo/retention';
 import { pruneHistory, refreshDue } from '../db/pgtrickle/maintenance';
 import { createRandom, tickSeed } from '../scenarios/random';
 import type { Scenario } from '../scenarios/types';
@@ -51,7 +51,7 @@ export async function simulate(db: Db, scenario: Scenario, opts: SimOptions) {
     }
     events += await inTransaction(db, () => gen.apply(db, batch));
     const now = new Date(opts.start + last * 1000);
-    while ((await pruneEvents(db, scenario, now, opts.retentionMinutes, 5000)) > 0) {}
+    while ((await pruneEvents(db, scenario.eventTables, now, opts.retentionMinutes, 5000)) > 0) {}
     if (opts.historyMinutes !== undefined) {
       while ((await pruneHistory(db, now, opts.historyMinutes, 5000)) > 0) {}
     }

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import type { EventTable } from '../db/demo/retention';
 import type { Panel } from '../ui/types';
 
 export type RefreshMode = 'DIFFERENTIAL' | 'FULL';
@@ -14,11 +15,8 @@ export interface StreamTableDef {
   query: string;
 }
 
-/** An append-only event table, pruned to the retention window. */
-export interface EventTable {
-  table: string;
-  timeColumn: string;
-}
+/** An append-only event table, pruned to the retention window (db/demo/retention.ts). */
+export type { EventTable } from '../db/demo/retention';
 
 /** A deterministic random source (see scenarios/random.ts). */
 export interface Random {

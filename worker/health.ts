@@ -1,8 +1,8 @@
 // GET /healthz, for monitors: database reachability, engine, generator freshness and stream
 // table staleness per scenario; 200 when all is well, 503 with the reasons otherwise.
 import { Hono } from 'hono';
-import { type DbConfig, detectEngine, engineLabel, numOrNull, toDbError, withDb } from '../db';
-import { TICK_AGE_SQL } from '../db/demo/generator-state';
+import { type DbConfig, detectEngine, engineLabel, toDbError, withDb } from '../db';
+import { readHealth } from '../db/demo/health';
 import { scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import type { WithDb } from './env';
@@ -34,22 +34,14 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
       s.database,
       async (db) => {
         const engine = await detectEngine(db);
-        const [row] = await db.query(
-          `SELECT (${TICK_AGE_SQL}) AS tick_age,
-                  (SELECT max(extract(epoch FROM staleness)) FROM pgtrickle.pgt_status() WHERE schedule IS NOT NULL) AS staleness,
-                  (SELECT max(extract(epoch FROM now() - last_refresh_at)) FROM pgtrickle.pgt_stream_tables WHERE schedule IS NOT NULL) AS lag,
-                  (SELECT array_agg(name ORDER BY name) FROM pgtrickle.pgt_status() WHERE status <> 'ACTIVE') AS unhealthy`,
-        );
-        const age = numOrNull(row?.tick_age);
-        const staleness = numOrNull(row?.staleness);
-        const unhealthy = ((row?.unhealthy as string[] | null) ?? []).map((n) =>
-          n.replace(/^public\./, ''),
-        );
+        const h = await readHealth(db);
+        const age = h.tickAgeS;
+        const unhealthy = h.unhealthy;
         const problems: string[] = [];
         if (engine.kind === 'none') problems.push('no stream table engine');
         if (age === null || age > GENERATOR_STALE_S)
           problems.push('generator has not ticked recently');
-        const lag = numOrNull(row?.lag);
+        const lag = h.schedulerLagS;
         if (lag !== null && lag > SCHEDULER_LAG_LIMIT_S) problems.push('the scheduler is behind');
         if (unhealthy.length > 0) problems.push(`not ACTIVE: ${unhealthy.join(', ')}`);
         return {
@@ -58,7 +50,7 @@ export async function checkScenario(cfg: DbConfig, s: Scenario): Promise<Scenari
           engine: engineLabel(engine),
           engineVersion: engine.kind === 'none' ? null : engine.version,
           generatorLastTickAgeS: age,
-          maxStalenessS: staleness,
+          maxStalenessS: h.maxStalenessS,
           unhealthyStreamTables: unhealthy,
           problems,
         };

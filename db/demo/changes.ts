@@ -40,6 +40,11 @@ export async function pruneChanges(db: Db, now: Date, keepMinutes = 15, batch = 
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Visitors' actions on one scenario are counted one at a time: the rest wait here, briefly. */
+export async function lockVisitorActions(db: Db): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('pgtd.visitor_actions'))`);
+}
+
 /**
  * Visitors' actions in the 60 s before `now` (the database's clock unless a simulation passes
  * its own), and in how many seconds the oldest of them leaves that window. Call it inside a

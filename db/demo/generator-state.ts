@@ -44,7 +44,3 @@ export async function saveTick(
 export async function setRetention(db: Db, minutes: number): Promise<void> {
   await db.query('UPDATE demo_meta.generator_state SET retention_minutes = $1', [minutes]);
 }
-
-/** How long ago the generator last ticked, seconds (null: never). */
-export const TICK_AGE_SQL =
-  'SELECT extract(epoch FROM now() - last_tick_at) FROM demo_meta.generator_state';

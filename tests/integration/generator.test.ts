@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { pruneEvents, tickOnce } from '../../cron/run';
+import { tickOnce } from '../../cron/run';
 import { type Db, withDb } from '../../db';
+import { pruneEvents } from '../../db/demo/retention';
 import { pruneHistory, refreshDue } from '../../db/pgtrickle/maintenance';
 import { compareStreamTable } from '../../db/setup/verify';
 import { freshScenario } from '../../local/scenario-setup';
@@ -180,9 +181,9 @@ describe('generator run safety', () => {
         );
       const total = await old();
       expect(total).toBeGreaterThanOrEqual(25);
-      expect(await pruneEvents(db, scenario, now, 60, 10)).toBe(10);
+      expect(await pruneEvents(db, scenario.eventTables, now, 60, 10)).toBe(10);
       expect(await old()).toBe(total - 10);
-      while ((await pruneEvents(db, scenario, now, 60, 10)) > 0) {}
+      while ((await pruneEvents(db, scenario.eventTables, now, 60, 10)) > 0) {}
       expect(await old()).toBe(0);
       const [recent] = await db.query('SELECT count(*) AS n FROM orders');
       expect(Number(recent?.n)).toBeGreaterThan(0);
