@@ -14,7 +14,7 @@ export const kpis = definePanel({
   note: 'trades in the {window} · positions, P&L and VaR flow through 10 levels',
   lead: true,
   reads: {
-    row: `SELECT (SELECT count(*) FROM net_positions) AS positions,
+    row: `SELECT (SELECT count(*) FROM net_positions WHERE net_quantity <> 0) AS positions,
               (SELECT sum(gross_exposure) FROM portfolio_pnl) AS exposure,
               (SELECT sum(pnl) FROM portfolio_pnl) AS pnl,
               (SELECT sum(portfolio_var_95pct) FROM portfolio_var) AS var`,

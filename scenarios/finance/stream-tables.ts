@@ -61,12 +61,14 @@ JOIN market_prices mp ON mp.instrument_id = i.id`,
     layer: 'L1',
     refreshMode: 'DIFFERENTIAL',
     schedule: '1s',
-    // On pg_trickle 0.67 this drifts from its own query now and then (the live proof, README
-    // "The real engine": a single-trade position held with its trade counted twice). Summing the
-    // trades per position in a subquery first was tried (2026-12-05) and is worse there: one
-    // new trade re-inserted every position (+151 rows), position_values failed on a duplicate
-    // row id and the whole finance chain stopped in ERROR. No shape that 0.67 keeps equal has
-    // been found yet; the proof says so on the page.
+    // Every (account, instrument) that has traded in the window, closed positions (net 0)
+    // included: position_values drops those. No HAVING, on purpose. Under a HAVING, pg_trickle
+    // 0.67 fills a group that is new to the table by re-aggregating it from the base tables as
+    // they are when the refresh runs (its "HAVING rescan", src/dvm/operators/aggregate.rs), not
+    // as of the changes the refresh consumes; a trade committed in between was then counted by
+    // the re-aggregation and again as the next refresh's change, and the live proof found
+    // single-trade positions counted twice or missing (README "The real engine"). Without a
+    // HAVING, COUNT and SUM are kept as old + inserted − deleted, from the changes alone.
     query: `SELECT t.account_id, a.portfolio_id, t.instrument_id, i.symbol AS instrument_symbol,
        i.sector_id,
        COUNT(*) AS trade_count,
@@ -76,8 +78,7 @@ JOIN market_prices mp ON mp.instrument_id = i.id`,
 FROM trades t
 JOIN accounts a ON a.id = t.account_id
 JOIN instruments i ON i.id = t.instrument_id
-GROUP BY t.account_id, a.portfolio_id, t.instrument_id, i.symbol, i.sector_id
-HAVING SUM(t.quantity) <> 0`,
+GROUP BY t.account_id, a.portfolio_id, t.instrument_id, i.symbol, i.sector_id`,
   },
   {
     name: 'position_values',
@@ -90,7 +91,8 @@ HAVING SUM(t.quantity) <> 0`,
        np.net_quantity * ps.mid AS market_value,
        np.net_quantity * ps.mid - np.position_value AS unrealized_pnl
 FROM net_positions np
-JOIN price_snapshot ps ON ps.instrument_id = np.instrument_id`,
+JOIN price_snapshot ps ON ps.instrument_id = np.instrument_id
+WHERE np.net_quantity <> 0`,
   },
   {
     name: 'account_pnl',

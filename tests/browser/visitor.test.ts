@@ -150,7 +150,7 @@ describe('poke it, follow it', () => {
       const label = await page.locator('#action-result').textContent();
       const instrument = Number(/instrument (\d+)/.exec(label ?? '')?.[1]);
       const [held] = await withDb(cfg, 'finance_demo', (db) =>
-        db.query('SELECT count(*)::int AS n FROM net_positions WHERE instrument_id = $1', [
+        db.query('SELECT count(*)::int AS n FROM position_values WHERE instrument_id = $1', [
           instrument,
         ]),
       );

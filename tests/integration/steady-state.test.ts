@@ -130,7 +130,7 @@ describe(`steady state over ${HOURS} simulated hours`, { timeout: 420_000 }, () 
           db,
           `SELECT (SELECT count(*) FROM portfolio_pnl) AS portfolios,
                   (SELECT count(*) FROM sector_exposure) AS sectors,
-                  (SELECT count(*) FROM net_positions) AS positions,
+                  (SELECT count(*) FROM net_positions WHERE net_quantity <> 0) AS positions,
                   (SELECT count(*) FROM trades) AS trades`,
         );
         checkpoints.push({
