@@ -5,8 +5,9 @@
 // the followed changes stay the same size once the longest window (history, 2 h) has filled.
 //
 // Four and a half simulated hours by default, measured every half hour: every click is a
-// transaction of its own (about 9 statements), so a whole day at the cap is ~17,000 of them per
-// scenario, about 4 minutes each here, too long for the suite. STORAGE_HOURS=24 runs the day.
+// transaction of its own (about 9 statements), ~17,000 a day per scenario; six hours of the three
+// took 160 s here, so a day would take about ten minutes, too long for the suite.
+// STORAGE_HOURS=24 runs the day.
 //
 // The refreshes run every 5 simulated minutes (a day of 1 s refreshes would take hours here), so
 // between two of them the test writes the history rows the scheduler would have written
