@@ -111,7 +111,7 @@ async function measure(db: Db, s: Scenario, now: Date, tick: number): Promise<Ho
 describe(`storage over ${HOURS} simulated hours, visitors clicking through the cap all along`, () => {
   it.concurrent.each(scenarios.map((s) => [s.id, s] as const))(
     '%s stays flat: events, stream tables, refresh history and followed changes',
-    { timeout: 480_000 },
+    { timeout: Math.max(480_000, HOURS * 120_000) },
     async (_id, scenario) => {
       const copy = await freshScenario(cfg, scenario, 'day');
       const hourly: Hour[] = [];
