@@ -84,6 +84,10 @@ export async function tickOnce(
   });
 }
 
+/** Where a run's structured log lines go: the caller's sink, or stdout as JSON lines. */
+const logTo = (opts: Pick<RunOptions, 'log'>) =>
+  opts.log ?? ((e: Record<string, unknown>) => console.log(JSON.stringify(e)));
+
 /** Ticks between two history prunes (a batch of 1,000 rows is far more than a minute makes). */
 const HISTORY_PRUNE_EVERY = 30;
 /**
@@ -113,7 +117,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
   const clockOf = () => (opts.now ? opts.now() : undefined);
   const sleep = opts.sleep ?? realSleep;
   const summary = emptySummary(scenario.id);
-  const say = opts.log ?? ((e) => console.log(JSON.stringify(e)));
+  const say = logTo(opts);
   let pruneHistoryOk = true;
   const proofEvery = opts.proofEveryTicks ?? PROOF_EVERY_TICKS;
   let proofOk = proofEvery > 0;
@@ -209,7 +213,7 @@ async function runScenario(opts: RunOptions, scenario: Scenario): Promise<Scenar
 
 /** Runs every scenario side by side; one failing does not stop the others. */
 export async function runGenerator(opts: RunOptions): Promise<ScenarioSummary[]> {
-  const log = opts.log ?? ((e) => console.log(JSON.stringify(e)));
+  const log = logTo(opts);
   const t0 = Date.now();
   const results = await Promise.allSettled(opts.scenarios.map((s) => runScenario(opts, s)));
   const summaries = results.map((r, i) => {
