@@ -119,7 +119,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * caches a successful answer for `ttlMs`. Failures are passed on, never cached. `acceptEncoding`
  * is the client's Accept-Encoding: a copy is sent gzipped where it allows. With `waitNearMs`, a
  * request that finds a copy due to be replaced within that long waits for the new one instead of
- * taking the old (see FRAGMENT_WAIT_NEAR_MS in routes/fragments.tsx).
+ * taking the old (WAIT_FOR_NEXT_READ_MS, poll-timing.ts).
  */
 export async function cached(
   key: string,

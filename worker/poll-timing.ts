@@ -9,6 +9,16 @@ import { type Cadence, nextRefreshInMs, nextVisibleMs } from '../db/pgtrickle/ca
 /** The page's poll interval, on average. */
 export { POLL_MS } from '../public/poll-timer.js';
 
+/**
+ * A poll that arrives this little before the next pass's read waits for that read instead of
+ * taking the previous pass (the edge copy's expiry and the producer's due time are both that
+ * read). The page aims each poll at that moment from a prediction made a poll earlier; on 0.67,
+ * whose first-level tables refresh one after another, each on its own ~1.05 s rhythm, the
+ * moment had moved by up to 450 ms since, and a poll just early showed the previous pass: the
+ * change then waited a whole poll more (one poll in two in a 40 s trace).
+ */
+export const WAIT_FOR_NEXT_READ_MS = 500;
+
 /** A pass that is late is looked for again this soon (its data may land at any moment). */
 const LATE_RECHECK_MS = 250;
 

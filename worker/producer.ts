@@ -13,7 +13,7 @@ import { detectEngine } from '../db/pgtrickle/engine';
 import { findScenario } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import type { DashboardEnv } from './env';
-import { freshUntilMs, POLL_MS } from './poll-timing';
+import { freshUntilMs, POLL_MS, WAIT_FOR_NEXT_READ_MS } from './poll-timing';
 import {
   type HeldRows,
   type Produced,
@@ -68,12 +68,22 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
     this.scenario = scenario;
     this.askedAtMs = Date.now();
     try {
-      const cur = this.current;
-      if (!cur) {
-        await this.read();
-      } else if (Date.now() >= cur.dueMs) {
-        // Due (the alarm may be about to read): join one read, never start a second.
-        await Promise.race([this.read(), sleep(WAIT_FOR_READ_MS)]);
+      if (!this.current) await this.read();
+      // Due or nearly (a poll aimed at the next pass, a little early): wait for that read,
+      // joining the alarm's if it has started, never starting a second; if the alarm has read
+      // meanwhile, its copy is the one to take. A read that found the pass not landed yet is
+      // tried again LATE_RECHECK_MS later, and the poll waits for that one too: taking the
+      // previous pass would make the change wait a whole poll more.
+      const holdUntil = Date.now() + WAIT_FOR_NEXT_READ_MS + LATE_RECHECK_MS;
+      for (
+        let cur = this.current;
+        cur && Date.now() >= cur.dueMs - WAIT_FOR_NEXT_READ_MS && cur.dueMs <= holdUntil;
+        cur = this.current
+      ) {
+        await sleep(Math.max(0, cur.dueMs - Date.now()));
+        if (this.current === cur) await Promise.race([this.read(), sleep(WAIT_FOR_READ_MS)]);
+        // That read failed or is slow: the copy at hand is taken, never a read stacked on it.
+        if (this.current === cur) break;
       }
       await this.keepReading();
     } catch {
@@ -123,8 +133,13 @@ export class SnapshotProducer extends DurableObject<DashboardEnv> {
       try {
         const data = await this.readOnce(scenario);
         this.computations++;
-        const before = this.current?.data.lastEndDbMs;
-        const late = before !== undefined && before === data.lastEndDbMs;
+        // The same pass as the previous read's (its end moves by a few ms between two reads as
+        // the period is learned again): the next one is late.
+        const before = this.current?.data.lastPassDbMs;
+        const after = data.lastPassDbMs;
+        const sameWithin = (data.cadence?.periodMs ?? 0) / 2;
+        const late =
+          before !== undefined && after !== undefined && Math.abs(after - before) <= sameWithin;
         this.late += late ? 1 : 0;
         this.lateStreak = late ? this.lateStreak + 1 : 0;
         const now = Date.now();

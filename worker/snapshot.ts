@@ -4,7 +4,13 @@
 import { type Db, DbError, type DbErrorKind, type Engine, type Row, withDb } from '../db';
 import { type DbConfig, parseDbConfig } from '../db/config';
 import { PROOF_SQL, parseProofs } from '../db/demo/proof';
-import { type Cadence, cadenceHere, RECENT_ENDS_SQL } from '../db/pgtrickle/cadence';
+import {
+  type Cadence,
+  cadenceHere,
+  cadenceOf,
+  RECENT_ENDS_SQL,
+  refreshEnds,
+} from '../db/pgtrickle/cadence';
 import { EDGES_SQL, parseEdges } from '../db/pgtrickle/dag';
 import type { DefiningQuery } from '../db/pgtrickle/definition';
 import { detectEngine } from '../db/pgtrickle/engine';
@@ -33,8 +39,11 @@ export interface SnapshotData {
   retentionMinutes: number;
   /** The scheduler's rhythm on the reader's clock; absent without an engine or a steady schedule. */
   cadence?: Cadence;
-  /** The latest refresh's end on the database's clock: the same in two reads, no new pass. */
-  lastEndDbMs?: number;
+  /**
+   * The latest pass's end on the database's clock (without a cadence, the latest refresh's):
+   * about the same in two reads, no new pass between them.
+   */
+  lastPassDbMs?: number;
   /** Every read's rows, by `panel.read` (and `~status`, `~edges`, read once for all panels). */
   rows: Record<string, Row[]>;
   /** When the statement was sent (the reader's clock), and how long its answer took, ms. */
@@ -158,16 +167,18 @@ export async function readSnapshot(
     }
   }
   const answeredMs = Date.now();
-  const cadence = cadenceHere(r.extra, r.dbNowMs, readAtMs, answeredMs);
-  const ends = ((r.extra as unknown[] | null) ?? []).map(Number).filter(Number.isFinite);
-  const lastEndDbMs = ends.length ? Math.max(...ends) : undefined;
+  const ends = refreshEnds(r.extra);
+  const onDb = cadenceOf(ends);
+  const cadence = onDb && cadenceHere(onDb, r.dbNowMs, readAtMs, answeredMs);
+  const lastPassDbMs =
+    onDb?.passEndMs ?? (ends.length ? Math.max(...ends.map(([, t]) => t)) : undefined);
   return {
     scenario: scenario.id,
     engine,
     dbNowMs: r.dbNowMs,
     retentionMinutes: r.retentionMinutes ?? DEFAULT_RETENTION_MINUTES,
     ...(cadence ? { cadence } : {}),
-    ...(lastEndDbMs !== undefined ? { lastEndDbMs } : {}),
+    ...(lastPassDbMs !== undefined ? { lastPassDbMs } : {}),
     rows: r.rows,
     readAtMs,
     readMs: answeredMs - readAtMs,

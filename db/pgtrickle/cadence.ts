@@ -13,14 +13,14 @@ export interface Cadence {
   periodMs: number;
 }
 
-/**
- * Refreshes whose ends are closer than this belong to one scheduler pass (0.67 on a busy machine
- * ends a pass's second level 200–400 ms after its first).
- */
-const PASS_GAP_MS = 450;
+/** One refresh's end: which stream table (its pgt_id) and when, ms. */
+export type RefreshEnd = readonly [table: number, endMs: number];
+
 /** Outside this range the history says nothing usable about a schedule (e.g. an idle engine). */
 const MIN_PERIOD_MS = 500;
 const MAX_PERIOD_MS = 10_000;
+/** A table refreshed about this much more or less often than the pass is not part of it. */
+const SAME_PERIOD_SHARE = 0.25;
 /**
  * After a pass is recorded as ended, how long until its data is surely readable: the recorded end
  * precedes the commit (0.67 records each refresh's start as its end, the compatibility mode the
@@ -30,37 +30,78 @@ export const VISIBLE_AFTER_MS = 120;
 /** The most a pass's usual lateness may add to that. */
 const MAX_SLACK_MS = 500;
 
+const median = (xs: readonly number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+
 /**
- * The scheduler's rhythm from the end times of recent refreshes (any order): when the last pass's
- * data was readable and the median interval between passes. A scheduler whose passes wander
- * (0.67 runs its interval after each pass's work) gets the spread of the intervals added (upper
- * decile − median, at most MAX_SLACK_MS), so that a poll, and the snapshot producer's read, land
- * after a pass that comes a little late rather than just before it. Every pass later than
- * predicted costs the producer a read that finds nothing new (and the page a poll): with the
- * upper quartile a quarter of passes did so by construction. Not the longest interval: one
- * stalled pass would then delay every poll for the 15 s it stays in the window. Undefined with
- * fewer than three passes or an implausible interval: the page then polls on its own 2 s timer.
+ * The scheduler's rhythm from the ends of recent refreshes of the DAG's first level, table by
+ * table: when the last pass's data was readable and the usual time between passes.
+ *
+ * Each table's own refreshes give its period (the median gap between them); the pass's period is
+ * the median of those, and tables refreshed on another rhythm (a slower schedule) are left out.
+ * Within a period the tables end at their own moments: together, in the compatibility mode (one
+ * transaction), or one after another on pg_trickle 0.67, whose single refresh worker takes them
+ * in turn, 200–400 ms apart, their order drifting as each keeps its own ~1.05 s rhythm (a pass
+ * then fills most of the period). The pass ends where the longest pause before the next table's
+ * refresh begins: a poll, and the producer's read, just after it find every table of the level
+ * refreshed as recently as it will be for a while. Grouping ends by closeness instead (as before)
+ * chained such evenly spread refreshes into "passes" 1.5–2 s long.
+ *
+ * A scheduler whose refreshes wander (0.67 waits its interval after each one's work) gets the
+ * spread of that table's intervals added (upper decile − median, at most MAX_SLACK_MS), so that a
+ * poll and the producer's read land after a refresh that comes a little late rather than just
+ * before it. Not the longest interval: one stalled refresh would then delay every poll for the
+ * 15 s it stays in the window. Undefined without a table refreshed at least three times on a
+ * plausible period: the page then polls on its own 2 s timer.
  */
-export function cadenceOf(endsMs: readonly number[]): Cadence | undefined {
-  const passes: number[] = [];
-  for (const t of [...endsMs].filter(Number.isFinite).sort((a, b) => a - b)) {
-    const last = passes.length - 1;
-    if (last >= 0 && t - (passes[last] as number) < PASS_GAP_MS) passes[last] = t;
-    else passes.push(t);
+export function cadenceOf(
+  ends: readonly RefreshEnd[],
+): (Cadence & { /** The latest pass's end, on the ends' clock. */ passEndMs: number }) | undefined {
+  const byTable = new Map<number, number[]>();
+  for (const [table, t] of ends) {
+    if (!Number.isFinite(t)) continue;
+    const list = byTable.get(table) ?? [];
+    list.push(t);
+    byTable.set(table, list);
   }
-  if (passes.length < 3) return undefined;
-  const gaps = passes
-    .slice(1)
-    .map((t, i) => t - (passes[i] as number))
-    .sort((a, b) => a - b);
-  const at = (q: number) => gaps[Math.floor((gaps.length - 1) * q)] as number;
-  const periodMs = at(0.5);
-  if (periodMs < MIN_PERIOD_MS || periodMs > MAX_PERIOD_MS) return undefined;
-  const slackMs = Math.min(MAX_SLACK_MS, at(0.9) - periodMs);
-  return {
-    readableMs: (passes[passes.length - 1] as number) + VISIBLE_AFTER_MS + slackMs,
-    periodMs,
-  };
+  const tables = [...byTable.values()]
+    .filter((list) => list.length >= 3)
+    .map((list) => {
+      const times = list.sort((a, b) => a - b);
+      const gaps = times
+        .slice(1)
+        .map((t, i) => t - (times[i] as number))
+        .sort((a, b) => a - b);
+      return { last: times[times.length - 1] as number, gaps, periodMs: median(gaps) };
+    })
+    .filter((x) => x.periodMs >= MIN_PERIOD_MS && x.periodMs <= MAX_PERIOD_MS);
+  if (tables.length === 0) return undefined;
+  const periodMs = median(tables.map((x) => x.periodMs));
+  const members = tables.filter(
+    (x) => Math.abs(x.periodMs - periodMs) <= periodMs * SAME_PERIOD_SHARE,
+  );
+  // Each member's latest refresh, as a time before the latest of all (within one period).
+  const latest = Math.max(...members.map((x) => x.last));
+  const before = members
+    .map((x) => ({ x, d: (((latest - x.last) % periodMs) + periodMs) % periodMs }))
+    .sort((a, b) => a.d - b.d);
+  // Forward in time, the pause after the latest refresh lasts until the earliest table's next
+  // one; the pause after each other table's, until the following table's. The longest ends it.
+  let end = before[0] as (typeof before)[number];
+  let longest = periodMs - (before[before.length - 1] as (typeof before)[number]).d;
+  for (let i = 1; i < before.length; i++) {
+    const pause =
+      (before[i - 1] as (typeof before)[number]).d - (before[i] as (typeof before)[number]).d;
+    if (-pause > longest) {
+      longest = -pause;
+      end = before[i] as (typeof before)[number];
+    }
+  }
+  const gaps = end.x.gaps;
+  const upper = gaps[Math.floor((gaps.length - 1) * 0.9)] as number;
+  const slackMs = Math.max(0, Math.min(MAX_SLACK_MS, upper - end.x.periodMs));
+  const passEndMs = latest - end.d;
+  return { readableMs: passEndMs + VISIBLE_AFTER_MS + slackMs, periodMs, passEndMs };
 }
 
 /** When the next pass's data should be readable. If that moment is past, the pass is late. */
@@ -77,8 +118,8 @@ export function nextRefreshInMs(c: Cadence, nowMs: number): number {
 export { PollTimer, ServerClock } from '../../public/poll-timer.js';
 
 /**
- * A select-list expression for the query that opens a snapshot: the end times (ms, the database's
- * clock) of the last 15 s of refreshes of the DAG's first level, the stream tables that read only
+ * A select-list expression for the query that opens a snapshot: each refresh's table and end time
+ * (ms, the database's clock; pairs in a two-dimensional array) for the last 15 s of refreshes of the DAG's first level, the stream tables that read only
  * base tables. A write becomes visible there first, and their refreshes are the rhythm to follow:
  * an engine that schedules each table on its own (0.67) refreshes the later levels at other
  * phases, 200–600 ms after, and with them counted the refreshes chained into long "passes"
@@ -87,25 +128,33 @@ export { PollTimer, ServerClock } from '../../public/poll-timer.js';
  * transaction, so there the first level's rhythm is the whole DAG's. The newest rows by
  * refresh_id: the primary key, cheap however long the history.
  */
-export const RECENT_ENDS_SQL = `ARRAY(SELECT extract(epoch FROM end_time) * 1000
-      FROM (SELECT h.end_time FROM pgtrickle.pgt_refresh_history h
+export const RECENT_ENDS_SQL = `ARRAY(SELECT ARRAY[pgt_id, extract(epoch FROM end_time) * 1000]
+      FROM (SELECT h.pgt_id, h.end_time FROM pgtrickle.pgt_refresh_history h
             WHERE NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d
                               WHERE d.pgt_id = h.pgt_id AND d.source_type = 'STREAM_TABLE')
             ORDER BY h.refresh_id DESC LIMIT 80) recent
       WHERE end_time > clock_timestamp() - interval '15 seconds')`;
 
+/** Those pairs as the driver hands them over (numbers as strings; nothing for none). */
+export function refreshEnds(extra: unknown): RefreshEnd[] {
+  if (!Array.isArray(extra)) return [];
+  return extra
+    .filter((pair): pair is unknown[] => Array.isArray(pair) && pair.length === 2)
+    .map(([table, t]) => [Number(table), Number(t)] as const)
+    .filter(([table, t]) => Number.isFinite(table) && Number.isFinite(t));
+}
+
 /**
- * The cadence from those end times, moved onto this process's clock: the database's clock read
+ * A cadence read on the database's clock, moved onto this process's: the database's clock read
  * `dbNowMs` in the same query, sent at `sentMs` and answered at `answeredMs` on this clock.
  */
 export function cadenceHere(
-  ends: unknown,
+  onDb: Cadence,
   dbNowMs: number,
   sentMs: number,
   answeredMs: number,
 ): Cadence | undefined {
-  const cadence = cadenceOf(((ends as unknown[] | null) ?? []).map(Number));
   const offsetMs = dbNowMs - (sentMs + answeredMs) / 2;
-  if (!cadence || !Number.isFinite(offsetMs)) return undefined;
-  return { ...cadence, readableMs: cadence.readableMs - offsetMs };
+  if (!Number.isFinite(offsetMs)) return undefined;
+  return { readableMs: onDb.readableMs - offsetMs, periodMs: onDb.periodMs };
 }

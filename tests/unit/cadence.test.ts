@@ -6,61 +6,102 @@ import {
   nextRefreshInMs,
   nextVisibleMs,
   PollTimer,
+  type RefreshEnd,
+  refreshEnds,
   ServerClock,
   VISIBLE_AFTER_MS,
 } from '../../db/pgtrickle/cadence';
 import { cadenceHeaders, FRESH_UNTIL, POLL_MS } from '../../worker/poll-timing';
 
-// Passes every 1000 ms starting at t=10 000, each refreshing three tables 40 ms apart.
+// Passes every 1000 ms starting at t=10 000, each refreshing tables 1, 2 and 3 40 ms apart.
 const passEnds = (n: number, period = 1000, jitter: (i: number) => number = () => 0) =>
-  Array.from({ length: n }, (_, i) => 10_000 + i * period + jitter(i)).flatMap((t) => [
-    t - 80,
-    t - 40,
-    t,
-  ]);
+  Array.from({ length: n }, (_, i) => 10_000 + i * period + jitter(i)).flatMap(
+    (t): RefreshEnd[] => [
+      [1, t - 80],
+      [2, t - 40],
+      [3, t],
+    ],
+  );
+
+/** One table's refreshes: at `first`, then after each of `gaps`. */
+const refreshes = (table: number, first: number, gaps: readonly number[]): RefreshEnd[] => {
+  const out: RefreshEnd[] = [[table, first]];
+  for (const g of gaps) out.push([table, (out[out.length - 1] as RefreshEnd)[1] + g]);
+  return out;
+};
 
 describe('the scheduler’s cadence, from refresh end times', () => {
-  it('groups the refreshes of one pass and takes the median interval between passes', () => {
+  it('takes the tables’ usual interval and ends the pass with its last table', () => {
     const ends = passEnds(6, 1000, (i) => [0, 30, -20, 250, 10, 0][i] as number);
     const c = cadenceOf([...ends].reverse());
-    // gaps 1030, 950, 1270, 760, 990 → median 990; upper decile (of five) 1030: 40 ms late
+    // Each table's gaps 1030, 950, 1270, 760, 990 → median 990; upper decile (of five) 1030:
+    // 40 ms late.
     expect(c?.periodMs).toBe(990);
     expect(c?.readableMs).toBe(15_000 + VISIBLE_AFTER_MS + 40);
   });
 
-  it('takes a pass whose levels end hundreds of ms apart as one, and wandering passes as late', () => {
-    // As pg_trickle 0.67 under load: level 1 ends, level 2 ends ~300 ms later; passes every
-    // 1.4–1.8 s (its interval counts after each pass's work).
-    const starts = [0, 1400, 3000, 4800, 6250, 7900];
-    const ends = starts.flatMap((t) => [t, t + 10, t + 300, t + 330]);
+  it('ends a pass whose tables refresh one after another where the longest pause begins', () => {
+    // As pg_trickle 0.67 with one refresh worker: three tables, each on its own ~1.05 s rhythm,
+    // taken in turn 200–350 ms apart, so that the refreshes fill most of the period.
+    // Table 2 at +200 ms, table 3 at +550 ms after table 1; the pause after table 3 (500 ms)
+    // is the longest: the pass ends with table 3, however the tables are listed.
+    const gaps = [1050, 1040, 1060, 1050, 1050];
+    const ends = [...refreshes(3, 550, gaps), ...refreshes(1, 0, gaps), ...refreshes(2, 200, gaps)];
+    const last3 = 550 + 5250;
     const c = cadenceOf(ends);
-    // gaps 1400, 1600, 1800, 1450, 1650 → median 1600, upper decile (of five) 1650
-    expect(c?.periodMs).toBe(1600);
-    expect(c?.readableMs).toBe(7900 + 330 + VISIBLE_AFTER_MS + 50);
+    expect(c?.periodMs).toBe(1050);
+    expect(c?.readableMs).toBe(last3 + VISIBLE_AFTER_MS);
+    // Read just after the next pass began (table 1 refreshed once more, at 6300): the latest
+    // refresh is not the end of a pass; table 3's, before it, still is.
+    const begun = [...ends, [1, 5250 + 1050] as RefreshEnd];
+    expect(cadenceOf(begun)?.readableMs).toBe(last3 + VISIBLE_AFTER_MS);
+    // The order drifted: table 1 now refreshes 100 ms after table 3, and ends the pass.
+    const drifted = [
+      ...refreshes(1, 650, gaps),
+      ...refreshes(2, 200, gaps),
+      ...refreshes(3, 550, gaps),
+    ];
+    expect(cadenceOf(drifted)?.readableMs).toBe(650 + 5250 + VISIBLE_AFTER_MS);
+    // Evenly spread refreshes (the reason for this rule) are never chained into long passes.
+    const even = [...refreshes(1, 0, gaps), ...refreshes(2, 350, gaps), ...refreshes(3, 700, gaps)];
+    expect(cadenceOf(even)?.periodMs).toBe(1050);
+  });
+
+  it('leaves out a table refreshed on a slower schedule', () => {
+    const ends = [...passEnds(11), ...refreshes(9, 10_500, [5000, 5000])];
+    const c = cadenceOf(ends);
+    expect(c?.periodMs).toBe(1000);
+    // Table 9 last refreshed at 20 500, after the last pass (20 000): not its end.
+    expect(c?.readableMs).toBe(20_000 + VISIBLE_AFTER_MS);
   });
 
   it('allows for the lateness of all but the latest tenth of passes, up to half a second', () => {
     // Eleven gaps: nine of 1000 ± 40 ms, two late (1200, 1300) → sorted index 9 of 0..10 is 1200.
     const gaps = [1000, 960, 1040, 1200, 980, 1020, 1000, 1300, 990, 1010, 1000];
-    const starts = [0];
-    for (const g of gaps) starts.push((starts[starts.length - 1] as number) + g);
-    const c = cadenceOf(starts);
+    const ends = refreshes(1, 0, gaps);
+    const last = (ends[ends.length - 1] as RefreshEnd)[1];
+    const c = cadenceOf(ends);
     expect(c?.periodMs).toBe(1000);
-    expect(c?.readableMs).toBe((starts[starts.length - 1] as number) + VISIBLE_AFTER_MS + 200);
+    expect(c?.readableMs).toBe(last + VISIBLE_AFTER_MS + 200);
     // Three passes 2 s late (over a tenth of them) count for no more than 500 ms.
-    const stalled = [...starts];
-    for (let i = 0; i < 3; i++) stalled.push((stalled[stalled.length - 1] as number) + 3000);
-    expect(cadenceOf(stalled)?.readableMs).toBe(
-      (stalled[stalled.length - 1] as number) + VISIBLE_AFTER_MS + 500,
-    );
+    const stalled = refreshes(1, 0, [...gaps, 3000, 3000, 3000]);
+    expect(cadenceOf(stalled)?.readableMs).toBe(last + 9000 + VISIBLE_AFTER_MS + 500);
   });
 
-  it('says nothing from fewer than three passes or an implausible interval', () => {
+  it('says nothing from fewer than three refreshes of a table or an implausible interval', () => {
     expect(cadenceOf(passEnds(2))).toBeUndefined();
     expect(cadenceOf([])).toBeUndefined();
-    // Refreshes every 100 ms never separate into passes: one long pass.
-    expect(cadenceOf(Array.from({ length: 50 }, (_, i) => i * 100))).toBeUndefined();
+    // Refreshes every 100 ms, or every 20 s: no schedule to follow.
+    expect(cadenceOf(refreshes(1, 0, Array(50).fill(100)))).toBeUndefined();
     expect(cadenceOf(passEnds(4, 20_000))).toBeUndefined();
+  });
+
+  it('reads the pairs the snapshot statement returns, skipping anything else', () => {
+    expect(refreshEnds([['7', '1000.5'], [8, 2000], ['x', 1], [1]])).toEqual([
+      [7, 1000.5],
+      [8, 2000],
+    ]);
+    expect(refreshEnds(null)).toEqual([]);
   });
 });
 

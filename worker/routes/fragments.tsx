@@ -11,7 +11,13 @@ import { cached, defaultCache } from '../cache';
 import type { WithDbAndScenario } from '../env';
 import { dbSettings, nameParam, nodeParam, scenarioParam } from '../middleware';
 import { TraceView } from '../pgtrickle/trace';
-import { cadenceHeaders, FRESH_UNTIL, untilProducerReads, withPollHint } from '../poll-timing';
+import {
+  cadenceHeaders,
+  FRESH_UNTIL,
+  untilProducerReads,
+  WAIT_FOR_NEXT_READ_MS,
+  withPollHint,
+} from '../poll-timing';
 import { allPanels, buildSnapshot, READ_OPTS, snapshotData } from '../snapshot';
 import { FollowPoller } from '../views/actions';
 import { PanelBody } from '../views/chrome';
@@ -26,15 +32,6 @@ const TRY_ROW_LIMIT = 50;
  * once per pass however many visitors poll.
  */
 const FRAGMENT_TTL_MS = 1900;
-/**
- * A poll that arrives this little before its copy is replaced (the producer's next read, just
- * after a pass) waits for the new copy. The page aims its polls at that moment from a prediction
- * made a poll earlier; one that lands a little early would otherwise be shown the previous pass
- * and the change wait a whole poll more (on 0.67, whose passes wander by tens of ms each, about
- * one poll in three did).
- */
-const FRAGMENT_WAIT_NEAR_MS = 300;
-
 /** The edge cache, and the client's Accept-Encoding for the copy it is sent. */
 const edgeOpts = (c: { req: { header(name: string): string | undefined } }) => ({
   cache: defaultCache(),
@@ -141,7 +138,7 @@ export const fragmentRoutes = new Hono<WithDbAndScenario>()
     const key = `${new URL(c.req.url).origin}${urlsFor(scenario.id).fragment(id)}`;
     const res = await cached(key, FRAGMENT_TTL_MS, compute, {
       ...edgeOpts(c),
-      waitNearMs: FRAGMENT_WAIT_NEAR_MS,
+      waitNearMs: WAIT_FOR_NEXT_READ_MS,
     });
     return withPollHint(res, Date.now());
   });
