@@ -1,6 +1,6 @@
 // What /healthz reads of one scenario's database, in one statement: how long ago the generator
-// ticked (demo_meta), and what pg_trickle says of its tables: the stalest, the longest a
-// scheduled one has gone without a scheduler visit, and those not ACTIVE.
+// ticked (demo_meta), and what pg_trickle says of its tables (pgt_status(), called once): the
+// stalest, the longest a scheduled one has gone without a scheduler visit, and those not ACTIVE.
 import type { Db } from '../client';
 import { unqualify } from '../pgtrickle/status';
 import { numOrNull } from '../values';
@@ -18,10 +18,11 @@ export interface HealthFacts {
 
 export async function readHealth(db: Db): Promise<HealthFacts> {
   const [row] = await db.query(
-    `SELECT (SELECT extract(epoch FROM now() - last_tick_at) FROM demo_meta.generator_state) AS tick_age,
-            (SELECT max(extract(epoch FROM staleness)) FROM pgtrickle.pgt_status() WHERE schedule IS NOT NULL) AS staleness,
+    `WITH status AS (SELECT name, schedule, staleness, status FROM pgtrickle.pgt_status())
+     SELECT (SELECT extract(epoch FROM now() - last_tick_at) FROM demo_meta.generator_state) AS tick_age,
+            (SELECT max(extract(epoch FROM staleness)) FROM status WHERE schedule IS NOT NULL) AS staleness,
             (SELECT max(extract(epoch FROM now() - last_refresh_at)) FROM pgtrickle.pgt_stream_tables WHERE schedule IS NOT NULL) AS lag,
-            (SELECT array_agg(name ORDER BY name) FROM pgtrickle.pgt_status() WHERE status <> 'ACTIVE') AS unhealthy`,
+            (SELECT array_agg(name ORDER BY name) FROM status WHERE status <> 'ACTIVE') AS unhealthy`,
   );
   return {
     tickAgeS: numOrNull(row?.tick_age),
