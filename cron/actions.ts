@@ -24,6 +24,9 @@ export async function performAction(opts: {
   action: string;
   perMinute?: number;
 }): Promise<ActionResult> {
+  // An unknown action is refused before any connection is opened.
+  const gen = opts.scenario.generator;
+  if (!gen.actions.some((a) => a.id === opts.action)) return unknownAction(gen);
   return withDb(
     opts.cfg,
     opts.scenario.database,
@@ -37,6 +40,13 @@ export async function performAction(opts: {
   );
 }
 
+/** The refusal of an action the scenario's generator does not have, naming the ones it has. */
+const unknownAction = (gen: Scenario['generator']): ActionResult => ({
+  ok: false,
+  reason: 'unknown',
+  valid: gen.actions.map((a) => a.id),
+});
+
 /**
  * One action on an open connection, in a transaction of its own: the cap, the writes and the
  * change recorded. `at` is a simulated clock for the cap, the writes and the record (the storage
@@ -49,7 +59,7 @@ export async function act(
   const gen = opts.scenario.generator;
   const perMinute = opts.perMinute ?? ACTIONS_PER_MINUTE;
   const action = gen.actions.find((a) => a.id === opts.action);
-  if (!action) return { ok: false, reason: 'unknown', valid: gen.actions.map((a) => a.id) };
+  if (!action) return unknownAction(gen);
   return inTransaction(db, async (): Promise<ActionResult> => {
     // One count per scenario database, in the transaction that writes.
     await lockVisitorActions(db);

@@ -105,6 +105,11 @@ describe('the cap on visitors’ actions', () => {
   it('refuses an action the scenario does not have', async () => {
     const r = await performAction({ cfg: writerCfg, scenario: fraud, action: 'drop-tables' });
     expect(r).toEqual({ ok: false, reason: 'unknown', valid: ['suspicious-burst', 'rotate-tier'] });
+    // Refused before a connection is opened: a database nobody listens on changes nothing.
+    const nowhere = { ...writerCfg, DATABASE_URL: 'postgres://nobody:x@127.0.0.1:9/none' };
+    await expect(
+      performAction({ cfg: nowhere, scenario: fraud, action: 'drop-tables' }),
+    ).resolves.toEqual(r);
   });
 });
 
