@@ -72,7 +72,7 @@ describe('one drawing of a fragment for concurrent requests in a data centre', (
     expect(how.filter((h) => h === 'MISS').length).toBe(1);
     let from = res[0] as Response;
     let again = await fetch(`${dash.url}/fragments/all?scenario=fraud`);
-    // A poll that lands within 300 ms of its copy's replacement waits for the new copy (a MISS,
+    // A poll that lands within 500 ms of its copy's replacement waits for the new copy (a MISS,
     // by design): the one after it is served from that copy.
     if (again.headers.get('x-cache') === 'MISS') {
       from = again;
