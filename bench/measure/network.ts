@@ -58,7 +58,7 @@ export interface NetworkResults {
 }
 
 /** Dashboards for `colos` data centres on one dev registry: the first hosts the producers. */
-async function startColos(reader: DbConfig, colos: number): Promise<WranglerDev[]> {
+export async function startColos(reader: DbConfig, colos: number): Promise<WranglerDev[]> {
   const registry = devRegistry();
   const vars = { ...dbVars(reader), RATE_LIMIT: 'off' };
   const first = await startWrangler({ vars, registry });
