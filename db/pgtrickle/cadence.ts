@@ -30,8 +30,10 @@ export const VISIBLE_AFTER_MS = 120;
 /** The most a pass's usual lateness may add to that. */
 const MAX_SLACK_MS = 500;
 
-const median = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+/** The value at quantile `q` of numbers sorted ascending (the lower one between two). */
+const at = (sorted: readonly number[], q: number) =>
+  sorted[Math.floor((sorted.length - 1) * q)] as number;
+const ascending = (a: number, b: number) => a - b;
 
 /**
  * The scheduler's rhythm from the ends of recent refreshes of the DAG's first level, table by
@@ -67,40 +69,40 @@ export function cadenceOf(
   const tables = [...byTable.values()]
     .filter((list) => list.length >= 3)
     .map((list) => {
-      const times = list.sort((a, b) => a - b);
+      const times = list.sort(ascending);
       const gaps = times
         .slice(1)
         .map((t, i) => t - (times[i] as number))
-        .sort((a, b) => a - b);
-      return { last: times[times.length - 1] as number, gaps, periodMs: median(gaps) };
+        .sort(ascending);
+      return { last: times[times.length - 1] as number, gaps, periodMs: at(gaps, 0.5) };
     })
     .filter((x) => x.periodMs >= MIN_PERIOD_MS && x.periodMs <= MAX_PERIOD_MS);
   if (tables.length === 0) return undefined;
-  const periodMs = median(tables.map((x) => x.periodMs));
+  const periodMs = at(tables.map((x) => x.periodMs).sort(ascending), 0.5);
   const members = tables.filter(
     (x) => Math.abs(x.periodMs - periodMs) <= periodMs * SAME_PERIOD_SHARE,
   );
-  // Each member's latest refresh, as a time before the latest of all (within one period).
+  // Each member's latest refresh, as how long before the latest of all (within one period),
+  // latest first.
   const latest = Math.max(...members.map((x) => x.last));
-  const before = members
-    .map((x) => ({ x, d: (((latest - x.last) % periodMs) + periodMs) % periodMs }))
-    .sort((a, b) => a.d - b.d);
-  // Forward in time, the pause after the latest refresh lasts until the earliest table's next
-  // one; the pause after each other table's, until the following table's. The longest ends it.
-  let end = before[0] as (typeof before)[number];
-  let longest = periodMs - (before[before.length - 1] as (typeof before)[number]).d;
-  for (let i = 1; i < before.length; i++) {
-    const pause =
-      (before[i - 1] as (typeof before)[number]).d - (before[i] as (typeof before)[number]).d;
-    if (-pause > longest) {
-      longest = -pause;
-      end = before[i] as (typeof before)[number];
+  const byAgo = members
+    .map((x) => ({ x, ago: (((latest - x.last) % periodMs) + periodMs) % periodMs }))
+    .sort((a, b) => a.ago - b.ago);
+  // Forward in time, the pause after each refresh lasts until the next one; after the latest,
+  // until the earliest table's next refresh, a period after its last. The pass ends with the
+  // refresh the longest pause follows (the latest, on a tie).
+  let end = byAgo[0] as (typeof byAgo)[number];
+  let longest = -1;
+  let nextAgo = (byAgo[byAgo.length - 1] as (typeof byAgo)[number]).ago - periodMs;
+  for (const o of byAgo) {
+    if (o.ago - nextAgo > longest) {
+      longest = o.ago - nextAgo;
+      end = o;
     }
+    nextAgo = o.ago;
   }
-  const gaps = end.x.gaps;
-  const upper = gaps[Math.floor((gaps.length - 1) * 0.9)] as number;
-  const slackMs = Math.max(0, Math.min(MAX_SLACK_MS, upper - end.x.periodMs));
-  const passEndMs = latest - end.d;
+  const slackMs = Math.max(0, Math.min(MAX_SLACK_MS, at(end.x.gaps, 0.9) - end.x.periodMs));
+  const passEndMs = latest - end.ago;
   return { readableMs: passEndMs + VISIBLE_AFTER_MS + slackMs, periodMs, passEndMs };
 }
 
@@ -119,14 +121,15 @@ export { PollTimer, ServerClock } from '../../public/poll-timer.js';
 
 /**
  * A select-list expression for the query that opens a snapshot: each refresh's table and end time
- * (ms, the database's clock; pairs in a two-dimensional array) for the last 15 s of refreshes of the DAG's first level, the stream tables that read only
- * base tables. A write becomes visible there first, and their refreshes are the rhythm to follow:
- * an engine that schedules each table on its own (0.67) refreshes the later levels at other
- * phases, 200–600 ms after, and with them counted the refreshes chained into long "passes"
- * (fraud on 0.67: one every 3.5 s; at times no cadence at all, and the producer and the page fell
- * back to a read every 2 s). The compatibility mode refreshes every level in one
- * transaction, so there the first level's rhythm is the whole DAG's. The newest rows by
- * refresh_id: the primary key, cheap however long the history.
+ * (ms, the database's clock; pairs in a two-dimensional array) for the last 15 s of refreshes of
+ * the DAG's first level, the stream tables that read only base tables. A write becomes visible
+ * there first, and their refreshes are the rhythm to follow: an engine that schedules each table
+ * on its own (0.67) refreshes the later levels at other phases, 200–600 ms after, and with them
+ * counted the refreshes chained into long "passes" (fraud on 0.67: one every 3.5 s; at times no
+ * cadence at all, and the producer and the page fell back to a read every 2 s). The
+ * compatibility mode refreshes every level in one transaction, so there the first level's rhythm
+ * is the whole DAG's. The newest rows by refresh_id: the primary key, cheap however long the
+ * history.
  */
 export const RECENT_ENDS_SQL = `ARRAY(SELECT ARRAY[pgt_id, extract(epoch FROM end_time) * 1000]
       FROM (SELECT h.pgt_id, h.end_time FROM pgtrickle.pgt_refresh_history h
