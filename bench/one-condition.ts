@@ -7,9 +7,8 @@
 import { detectEngine, engineLabel, withDb } from '../db';
 import { setupAll } from '../local/scenario-setup';
 import { roleConfigs, startDatabase } from '../local/stack';
-import { LOOPBACK_HOSTS, startWsProxy } from '../local/ws-proxy';
 import '../local/driver';
-import { startColos } from './measure/network';
+import { atDistance, LIMIT_MS, startColos } from './measure/network';
 import { compatScheduler } from './measure/section';
 import { measureVisitorFreshness, visitorLine, visitorResult } from './measure/visitor-freshness';
 import { round, summary } from './stats';
@@ -30,9 +29,7 @@ try {
   const roles = roleConfigs(database.cfg);
   const engine = await withDb(database.cfg, 'ecommerce_demo', detectEngine);
   if (engine.kind === 'compat') scheduler = compatScheduler(roles.writer, 'ecommerce_demo', stop);
-  const target = new URL(database.cfg.DATABASE_URL).hostname.replace(/^\[|\]$/g, '');
-  const proxy = await startWsProxy({ allow: [...LOOPBACK_HOSTS, target], delayMs: rttMs / 2 });
-  const reader = { ...roles.reader, DB_WS_PROXY: proxy.url };
+  const { proxy, reader } = await atDistance(database.cfg, roles.reader, rttMs);
   const dashboards = await startColos(reader, colos);
   const p95s: number[] = [];
   try {
@@ -49,14 +46,14 @@ try {
           visitors,
           seconds,
         }),
-        3000,
+        LIMIT_MS,
       );
       p95s.push(r.visitor.p95);
       console.log(`run ${i + 1}: ${visitorLine(r)}; server p95 ${r.server.p95} ms`);
     }
     // Every run's p95, and their median only where there are three or more.
     const s = summary(p95s);
-    const x = (ms: number) => `${round(ms / 3000, 2)}×`;
+    const x = (ms: number) => `${round(ms / LIMIT_MS, 2)}×`;
     const median = runs >= 3 ? `median ${round(s.p50, 0)} ms (${x(s.p50)}), ` : '';
     console.log(
       `visitor p95 per run: ${p95s.map((v) => round(v, 0)).join(', ')} ms; ${median}min–max ${x(s.min)}–${x(s.max)}`,

@@ -28,7 +28,7 @@ import {
 export const RTTS_MS = [0, 40] as const;
 export const COLOS = [1, 3] as const;
 export const VISITORS = [1, 200] as const;
-const LIMIT_MS = 3000; // a 1 s schedule + the page's 2 s poll
+export const LIMIT_MS = 3000; // a 1 s schedule + the page's 2 s poll
 /**
  * Snapshot reads per condition, a pass apart as the producer makes them (about 1 s): 45 s, so
  * the slowly moving panels, read every 30 s, are in two of them, about their share in a producer.
@@ -95,6 +95,16 @@ async function snapshotLatency(
   }
 }
 
+/**
+ * The Workers' way to the database `cfg` names: our proxy, `rttMs` away (half each way) and
+ * counting statements, and `reader` set to go through it.
+ */
+export async function atDistance(cfg: DbConfig, reader: DbConfig, rttMs: number) {
+  const target = new URL(cfg.DATABASE_URL).hostname.replace(/^\[|\]$/g, '');
+  const proxy = await startWsProxy({ allow: [...LOOPBACK_HOSTS, target], delayMs: rttMs / 2 });
+  return { proxy, reader: { ...reader, DB_WS_PROXY: proxy.url } };
+}
+
 export async function measureNetwork(opts: {
   db: Database;
   roles: { reader: DbConfig; writer: DbConfig };
@@ -103,13 +113,11 @@ export async function measureNetwork(opts: {
   log: (m: string) => void;
 }): Promise<NetworkResults> {
   const scenario = findScenario('ecommerce') as Scenario;
-  const target = new URL(opts.db.cfg.DATABASE_URL).hostname.replace(/^\[|\]$/g, '');
   const runs: NetworkRun[] = [];
   const snapshots: SnapshotLatency[] = [];
   for (const rttMs of RTTS_MS) {
     // The Workers' way to the database: this far, and counted.
-    const proxy = await startWsProxy({ allow: [...LOOPBACK_HOSTS, target], delayMs: rttMs / 2 });
-    const reader = { ...opts.roles.reader, DB_WS_PROXY: proxy.url };
+    const { proxy, reader } = await atDistance(opts.db.cfg, opts.roles.reader, rttMs);
     try {
       const { connectMs, ms } = await snapshotLatency(reader, scenario);
       snapshots.push({

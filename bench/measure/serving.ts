@@ -2,6 +2,8 @@
 // loops of 1, 50 and 200 clients on loopback, 3 runs × 3 s per level. Nearly every answer is a
 // copy already drawn (a cache hit; one drawing per scheduler pass): this is what a data centre
 // pays per visitor, not what a snapshot costs (network.ts measures that).
+
+import { WAIT_FOR_NEXT_READ_MS } from '../../worker/poll-timing';
 import { median, round, summary } from '../stats';
 import type { Section } from './section';
 
@@ -73,7 +75,7 @@ export async function measureServing(opts: {
     markdown: [
       '## Serving a fragment’s edge copy vs a static asset (closed loop, loopback, one data centre)',
       '',
-      `Nearly every fragment answer here is a cache hit (the copy is drawn once per scheduler pass): the cost of serving a visitor in a data centre, not the cost of reading the data. A request that arrives up to 500 ms before the producer's next read waits for that read (WAIT_FOR_NEXT_READ_MS; a page aims its polls just after a read, so it rarely does); these clients ask back to back at any moment, so their waits are most of the fragment's p99 and of its lower req/s with few clients; the p50 ratio is the serving cost.`,
+      `Nearly every fragment answer here is a cache hit (the copy is drawn once per scheduler pass): the cost of serving a visitor in a data centre, not the cost of reading the data. A request that arrives up to ${WAIT_FOR_NEXT_READ_MS} ms before the producer's next read waits for that read (WAIT_FOR_NEXT_READ_MS; a page aims its polls just after a read, so it rarely does); these clients ask back to back at any moment, so their waits are most of the fragment's p99 and of its lower req/s with few clients; the p50 ratio is the serving cost.`,
       '',
       '| clients | fragment p50 / p99 ms | fragment req/s | static p50 / p99 ms | static req/s | p50 ratio | req/s ratio |',
       '|---|---|---|---|---|---|---|',
