@@ -12,7 +12,7 @@ import { detectEngine, withDb } from '../db';
 import { ROOT } from '../local/paths';
 import { setupAll } from '../local/scenario-setup';
 import { roleConfigs, startDatabase } from '../local/stack';
-import { findScenario } from '../scenarios';
+import { findScenario, scenarios } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import '../local/driver';
 import { durations, durationsFromLog } from './measure/engine-durations';
@@ -22,6 +22,7 @@ import type { RealEngineResults, Summary } from './measure/engine-types';
 import { measureEngineWorkers } from './measure/engine-workers';
 import { measureNetwork, networkMarkdown } from './measure/network';
 import { measureProof, proofMarkdown } from './measure/proof';
+import { refuseOtherSchedulers } from './measure/section';
 import { round } from './stats';
 
 export type { RealEngineResults } from './measure/engine-types';
@@ -47,6 +48,10 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     const engine = await withDb(database.cfg, 'ecommerce_demo', detectEngine);
     if (engine.kind !== 'pg_trickle') throw new Error(`${url} has no pg_trickle (${engine.kind})`);
     log(`pg_trickle ${engine.version}`);
+    await refuseOtherSchedulers(
+      database.cfg,
+      scenarios.map((x) => x.database),
+    );
     const roles = roleConfigs(database.cfg);
     const benchStart = new Date();
     const deadlocks = () =>
