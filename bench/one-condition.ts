@@ -8,7 +8,6 @@ import { detectEngine, engineLabel, withDb } from '../db';
 import { setupAll } from '../local/scenario-setup';
 import { roleConfigs, startDatabase } from '../local/stack';
 import '../local/driver';
-import { scenarios } from '../scenarios';
 import { atDistance, LIMIT_MS, startColos } from './measure/network';
 import { compatScheduler, refuseOtherSchedulers } from './measure/section';
 import { measureVisitorFreshness, visitorLine, visitorResult } from './measure/visitor-freshness';
@@ -29,12 +28,7 @@ try {
   await setupAll(database.cfg);
   const roles = roleConfigs(database.cfg);
   const engine = await withDb(database.cfg, 'ecommerce_demo', detectEngine);
-  if (engine.kind === 'pg_trickle') {
-    await refuseOtherSchedulers(
-      database.cfg,
-      scenarios.map((s) => s.database),
-    );
-  }
+  if (engine.kind === 'pg_trickle') await refuseOtherSchedulers(database.cfg);
   if (engine.kind === 'compat') scheduler = compatScheduler(roles.writer, 'ecommerce_demo', stop);
   const { proxy, reader } = await atDistance(database.cfg, roles.reader, rttMs);
   const dashboards = await startColos(reader, colos);

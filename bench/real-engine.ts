@@ -12,7 +12,7 @@ import { detectEngine, withDb } from '../db';
 import { ROOT } from '../local/paths';
 import { setupAll } from '../local/scenario-setup';
 import { roleConfigs, startDatabase } from '../local/stack';
-import { findScenario, scenarios } from '../scenarios';
+import { findScenario } from '../scenarios';
 import type { Scenario } from '../scenarios/types';
 import '../local/driver';
 import { durations, durationsFromLog } from './measure/engine-durations';
@@ -48,10 +48,7 @@ export async function runRealEngineBench(url: string): Promise<RealEngineResults
     const engine = await withDb(database.cfg, 'ecommerce_demo', detectEngine);
     if (engine.kind !== 'pg_trickle') throw new Error(`${url} has no pg_trickle (${engine.kind})`);
     log(`pg_trickle ${engine.version}`);
-    await refuseOtherSchedulers(
-      database.cfg,
-      scenarios.map((x) => x.database),
-    );
+    await refuseOtherSchedulers(database.cfg);
     const roles = roleConfigs(database.cfg);
     const benchStart = new Date();
     const deadlocks = () =>

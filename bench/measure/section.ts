@@ -1,5 +1,6 @@
 import { type DbConfig, withDb } from '../../db';
 import { refreshDue } from '../../db/pgtrickle/maintenance';
+import { scenarios } from '../../scenarios';
 
 /** What each measurement hands the report: its figures for results.json, its part of RESULTS.md. */
 export interface Section {
@@ -31,7 +32,8 @@ export function compatScheduler(cfg: DbConfig, database: string, stop: { done: b
  * its stream tables every second, and the figures would count that load as the demo's. Set
  * BENCH_ALLOW_OTHER_DATABASES=1 to measure anyway (the figures then say less).
  */
-export async function refuseOtherSchedulers(admin: DbConfig, ours: readonly string[]) {
+export async function refuseOtherSchedulers(admin: DbConfig) {
+  const ours = scenarios.map((s) => s.database);
   const rows = await withDb(admin, 'postgres', (c) =>
     c.query(
       `SELECT DISTINCT datname FROM pg_stat_activity
