@@ -20,8 +20,8 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
-/** Starts `wrangler dev` (the dashboard, or `--env generator`) and waits until it answers. */
-export async function startWrangler(opts: {
+/** What `startWrangler` takes. */
+export interface WranglerOptions {
   /** The generator, or another data centre's dashboard (local only); default the dashboard. */
   env?: 'generator' | 'colo';
   port?: number;
@@ -35,7 +35,30 @@ export async function startWrangler(opts: {
    * dashboard's GENERATOR). One per stack: several stacks on one machine (tests) stay apart.
    */
   registry?: string;
-}): Promise<WranglerDev> {
+}
+
+/** A port chosen free was taken by another process before wrangler dev bound it. */
+class PortTaken extends Error {}
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts `wrangler dev` (the dashboard, or `--env generator`) and waits until it answers. The
+ * ports it is given (its inspector's always, its own unless `port` says) are found free a moment
+ * before wrangler binds them; with several Workers and workerd processes starting at once another
+ * can take one in between ("Address already in use"), and the start is then tried again on other
+ * ports.
+ */
+export async function startWrangler(opts: WranglerOptions): Promise<WranglerDev> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt >= START_ATTEMPTS) throw e;
+    }
+  }
+}
+
+async function startOnce(opts: WranglerOptions): Promise<WranglerDev> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
   // Each instance keeps its local state (cache, rate limiter) apart: several wrangler dev
@@ -92,7 +115,13 @@ export async function startWrangler(opts: {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${out.slice(-3000)}`);
+    if (child.exitCode !== null) {
+      signalGroup('SIGKILL'); // workerd, if wrangler left it behind
+      rmSync(state, { recursive: true, force: true });
+      process.removeListener('exit', stopOnExit);
+      const Failure = /Address already in use/.test(out) ? PortTaken : Error;
+      throw new Failure(`wrangler dev exited: ${out.slice(-3000)}`);
+    }
     try {
       await fetch(`${url}/__wrangler_ready`, { signal: AbortSignal.timeout(1000) });
       break;
