@@ -104,6 +104,12 @@ async function startOnce(opts: WranglerOptions): Promise<WranglerDev> {
   };
   const stopOnExit = () => signalGroup('SIGKILL');
   process.once('exit', stopOnExit);
+  /** Once wrangler has exited: its workerd too, if it left it behind, and its state. */
+  const cleanUp = () => {
+    process.removeListener('exit', stopOnExit);
+    signalGroup('SIGKILL');
+    rmSync(state, { recursive: true, force: true });
+  };
   let out = '';
   const collect = (d: Buffer) => {
     out += d.toString();
@@ -116,9 +122,7 @@ async function startOnce(opts: WranglerOptions): Promise<WranglerDev> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
-      signalGroup('SIGKILL'); // workerd, if wrangler left it behind
-      rmSync(state, { recursive: true, force: true });
-      process.removeListener('exit', stopOnExit);
+      cleanUp();
       const Failure = /Address already in use/.test(out) ? PortTaken : Error;
       throw new Failure(`wrangler dev exited: ${out.slice(-3000)}`);
     }
@@ -142,8 +146,7 @@ async function startOnce(opts: WranglerOptions): Promise<WranglerDev> {
       new Promise<void>((done) => {
         process.removeListener('exit', stopOnExit);
         const finish = () => {
-          signalGroup('SIGKILL'); // workerd, if wrangler left it behind
-          rmSync(state, { recursive: true, force: true });
+          cleanUp();
           done();
         };
         if (child.exitCode !== null) return finish();

@@ -84,6 +84,9 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     return Number(r?.n ?? 0);
   };
 
+  const dropCopy = (database: string) =>
+    withDb(cfg, 'postgres', (db) => db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+
   beforeAll(async () => {
     const url = URL_ as string;
     let wsProxy = process.env.PGTRICKLE_TEST_WS_PROXY;
@@ -95,9 +98,7 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
     ({ reader, writer } = workerConfigs(cfg, rolePasswords(process.env)));
     for (const s of scenarios) {
       const database = `${s.database}_pgt`;
-      await withDb(cfg, 'postgres', (db) =>
-        db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-      );
+      await dropCopy(database);
       await bootstrapScenario(cfg, bootstrapSpec(s, database), compatSql());
       copies.push({ ...s, database });
     }
@@ -110,11 +111,7 @@ describe.skipIf(!URL_)('real pg_trickle', { timeout: (RUN_S + 240) * 1000 }, () 
   // bench:engine`, which counted them in its figures before this).
   afterAll(async () => {
     if (process.env.PGTRICKLE_TEST_KEEP !== '1') {
-      for (const s of copies) {
-        await withDb(cfg, 'postgres', (db) =>
-          db.query(`DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`),
-        );
-      }
+      for (const s of copies) await dropCopy(s.database);
     }
     await proxy?.close();
   }, 60_000);
